@@ -1,0 +1,22 @@
+//! Errors of domain validation: bad input, said plainly.
+
+use thiserror::Error;
+
+/// A value that cannot be accepted as it is.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    #[error("invalid email address {0:?}: expected something like name@example.com")]
+    InvalidEmail(String),
+    #[error("invalid phone number {input:?} for default region {region}: {reason}")]
+    InvalidPhone { input: String, region: String, reason: String },
+    #[error("unknown phone region {0:?}: expected a two-letter country code such as US or GB")]
+    InvalidRegion(String),
+    #[error("invalid handle {0:?}: it must not be empty")]
+    InvalidHandle(String),
+    #[error("a contact needs a name or at least one email or phone")]
+    EmptyContact,
+    #[error("invalid date range: since ({since}) must be before until ({until})")]
+    BadRange { since: i64, until: i64 },
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+}

@@ -1,0 +1,39 @@
+//! # hearth-core: the UI-free heart of Hearth
+//!
+//! Hearth is a local-first CRM: every business is one SQLite file on the owner's machine, and
+//! every customer interaction (mail, SMS, calls, voice-AI calls, orders, notes) lands on one
+//! unified timeline in that file. This crate is everything except the faces: the desktop
+//! shell (`src-tauri/`) and the CLI (`crates/hearth-cli`) are thin layers that call it.
+//!
+//! ## Architecture
+//! - [`domain`]: validated values the rest of the core trades in — normalized identities
+//!   (lower-cased email, E.164 phone through the `phonenumber` crate), new contacts and
+//!   interactions. The shared enums and DTOs come from `hearth-types`.
+//! - [`store`]: the only module with SQL. [`store::Store`] opens a business file in one place
+//!   (WAL, foreign keys, busy timeout, `synchronous=NORMAL`), runs the embedded append-only
+//!   migrations, refuses files from a newer Hearth, and exposes typed async methods. Static
+//!   SQL is compile-time checked (`query!`, `.sqlx/` committed); dynamic filters are bound
+//!   through `QueryBuilder`. Full-text search is FTS5, kept in step by triggers.
+//! - [`business`]: the registry of businesses (a JSON file in the OS data dir, or
+//!   `HEARTH_DATA_DIR`): create, list, open, rename, delete to trash, backup and restore.
+//! - [`demo`]: a deterministic, realistic demo business that also scales to 100k contacts /
+//!   1M interactions for benchmarks.
+//!
+//! ## Rules this crate keeps
+//! - No UI dependency (no tauri, yew, clap, indicatif): CI checks it with `cargo tree`.
+//! - Library code never prints or exits; it logs with `tracing` and returns typed errors
+//!   (one `thiserror` enum per subsystem, with `#[source]` kept).
+//! - Times are UTC milliseconds; money is integer minor or micro units.
+
+pub mod business;
+pub mod demo;
+pub mod domain;
+pub mod store;
+
+pub use business::{BusinessError, Registry};
+pub use store::{Store, StoreError};
+
+/// The current time in UTC milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

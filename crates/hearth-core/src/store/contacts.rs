@@ -1,0 +1,459 @@
+//! Contacts and their identities.
+//!
+//! Every sync resolves people through [`Store::find_or_create_contact`]: a normalized
+//! identity (email, E.164 phone, handle) is unique per kind, so the same address always
+//! lands on the same contact. A contact merged into another forwards to the kept one.
+
+use hearth_types::{ContactStatus, ContactSummary, Identity, IdentityKind};
+use sqlx::{Sqlite, Transaction};
+
+use super::{Store, StoreError};
+use crate::domain::{normalize_identity, normalize_phone, DomainError, NewContact};
+use crate::now_ms;
+
+/// The contact an identity resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactMatch {
+    pub contact_id: i64,
+    /// Whether the contact was created by this call.
+    pub created: bool,
+}
+
+/// What `list_contacts` returns.
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    /// Matches name, company, email or phone (as typed or normalized).
+    pub search: Option<String>,
+    pub status: Option<ContactStatus>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// Merged chains are short; this bounds a corrupted cycle.
+const MAX_MERGE_HOPS: usize = 32;
+
+impl Store {
+    /// Creates a contact with its identities in one transaction. An identity that already
+    /// belongs to someone is an error, and nothing is written.
+    pub async fn add_contact(&self, new: &NewContact) -> Result<ContactSummary, StoreError> {
+        let ids = self.add_contacts(std::slice::from_ref(new)).await?;
+        self.contact(ids[0]).await
+    }
+
+    /// Creates many contacts in one transaction: all of them, or none when any one is
+    /// invalid or claims an identity that is taken. Returns their ids in order.
+    pub async fn add_contacts(&self, batch: &[NewContact]) -> Result<Vec<i64>, StoreError> {
+        let region = self.region();
+        let mut prepared = Vec::with_capacity(batch.len());
+        for new in batch {
+            let mut identities = Vec::with_capacity(new.identities.len());
+            for (kind, raw) in &new.identities {
+                identities.push((*kind, normalize_identity(*kind, raw, region)?));
+            }
+            let name = contact_name(&new.name, &identities)?;
+            prepared.push((new, name, identities));
+        }
+        let mut tx = self.begin("add contacts").await?;
+        let mut ids = Vec::with_capacity(batch.len());
+        for (new, name, identities) in &prepared {
+            ids.push(add_contact_tx(&mut tx, new, name, identities).await?);
+        }
+        tx.commit().await.map_err(StoreError::query("commit new contacts"))?;
+        Ok(ids)
+    }
+
+    /// Finds the contact that owns an identity, or creates one named `name` (or after the
+    /// identity when no name is known). The raw value is normalized first.
+    pub async fn find_or_create_contact(
+        &self,
+        kind: IdentityKind,
+        raw: &str,
+        name: Option<&str>,
+    ) -> Result<ContactMatch, StoreError> {
+        let value = normalize_identity(kind, raw, self.region())?;
+        let mut tx = self.begin("find or create a contact").await?;
+        let found = find_or_create_contact_tx(&mut tx, kind, &value, name).await?;
+        tx.commit().await.map_err(StoreError::query("commit a new contact"))?;
+        Ok(found)
+    }
+
+    /// One contact with its identities. A merged contact forwards to the one it was merged
+    /// into.
+    pub async fn contact(&self, id: i64) -> Result<ContactSummary, StoreError> {
+        let id = self.resolve_merged(id).await?;
+        let row = sqlx::query!(
+            r#"SELECT c.id AS "id!", c.name, co.name AS "company?", c.status,
+                      c.created_at, c.updated_at,
+                      (SELECT json_group_array(json_object('kind', kind, 'value', value))
+                         FROM (SELECT kind, value FROM contact_identities
+                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
+               FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+               WHERE c.id = ?"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("read a contact"))?
+        .ok_or_else(|| StoreError::NotFound { what: "contact", key: id.to_string() })?;
+        summary(row.id, row.name, row.company, &row.status, row.created_at, row.updated_at, &row.identities)
+    }
+
+    /// Resolves what a person types to name a contact: an id, an email or a phone number.
+    pub async fn find_contact(&self, key: &str) -> Result<ContactSummary, StoreError> {
+        let key = key.trim();
+        // A bare number is an id when such a contact exists, else a phone number.
+        if let Ok(id) = key.parse::<i64>() {
+            if !key.starts_with('+') {
+                match self.contact(id).await {
+                    Err(StoreError::NotFound { .. }) if key.len() >= 7 => {}
+                    found => return found,
+                }
+            }
+        }
+        let (kind, value) = if key.contains('@') {
+            (IdentityKind::Email, crate::domain::normalize_email(key)?)
+        } else {
+            (IdentityKind::Phone, normalize_phone(key, self.region())?)
+        };
+        let kind_str = kind.as_str();
+        let owner = sqlx::query_scalar!(
+            "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?",
+            kind_str,
+            value
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("look up an identity"))?
+        .ok_or(StoreError::NotFound { what: "contact", key: value })?;
+        self.contact(owner).await
+    }
+
+    /// Contacts (never merged-away ones), by name, filtered and paged.
+    pub async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+    ) -> Result<Vec<ContactSummary>, StoreError> {
+        let limit = i64::from(filter.limit.unwrap_or(100).clamp(1, 10_000));
+        let offset = i64::from(filter.offset.unwrap_or(0));
+        let status = filter.status.map(ContactStatus::as_str);
+        let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        // A search that looks like a phone number also matches its E.164 form.
+        let phone = search.and_then(|s| normalize_phone(s, self.region()).ok());
+        let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+        let rows = sqlx::query!(
+            r#"SELECT c.id AS "id!", c.name, co.name AS "company?", c.status,
+                      c.created_at, c.updated_at,
+                      (SELECT json_group_array(json_object('kind', kind, 'value', value))
+                         FROM (SELECT kind, value FROM contact_identities
+                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
+               FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+               WHERE c.merged_into IS NULL
+                 AND (?1 IS NULL OR c.status = ?1)
+                 AND (?2 IS NULL
+                      OR lower(c.name) LIKE ?2 ESCAPE '\'
+                      OR lower(co.name) LIKE ?2 ESCAPE '\'
+                      OR EXISTS (SELECT 1 FROM contact_identities ci
+                                 WHERE ci.contact_id = c.id
+                                   AND (ci.value LIKE ?2 ESCAPE '\' OR ci.value = ?3)))
+               ORDER BY c.name COLLATE NOCASE, c.id
+               LIMIT ?4 OFFSET ?5"#,
+            status,
+            pattern,
+            phone,
+            limit,
+            offset
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list contacts"))?;
+        rows.into_iter()
+            .map(|r| summary(r.id, r.name, r.company, &r.status, r.created_at, r.updated_at, &r.identities))
+            .collect()
+    }
+
+    /// Follows `merged_into` to the contact that stands for `id` now.
+    pub async fn resolve_merged(&self, id: i64) -> Result<i64, StoreError> {
+        let mut current = id;
+        for _ in 0..MAX_MERGE_HOPS {
+            let merged = sqlx::query_scalar!("SELECT merged_into FROM contacts WHERE id = ?", current)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::query("read a contact"))?
+                .ok_or_else(|| StoreError::NotFound { what: "contact", key: id.to_string() })?;
+            match merged {
+                Some(next) => current = next,
+                None => return Ok(current),
+            }
+        }
+        Err(StoreError::Corrupt { path: self.path.clone(), source: None })
+    }
+
+    pub(crate) async fn begin(
+        &self,
+        action: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool.begin().await.map_err(StoreError::query(action))
+    }
+}
+
+/// [`Store::find_or_create_contact`] inside a caller's transaction, for batch syncs.
+/// `value` must already be normalized.
+pub(crate) async fn find_or_create_contact_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    kind: IdentityKind,
+    value: &str,
+    name: Option<&str>,
+) -> Result<ContactMatch, StoreError> {
+    if let Some(owner) = identity_owner_tx(tx, kind, value).await? {
+        return Ok(ContactMatch { contact_id: owner, created: false });
+    }
+    let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(value);
+    let now = now_ms();
+    let id = sqlx::query_scalar!(
+        "INSERT INTO contacts (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id",
+        name,
+        now,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::query("insert a contact"))?;
+    insert_identity_tx(tx, id, kind, value).await?;
+    Ok(ContactMatch { contact_id: id, created: true })
+}
+
+async fn add_contact_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    new: &NewContact,
+    name: &str,
+    identities: &[(IdentityKind, String)],
+) -> Result<i64, StoreError> {
+    for (kind, value) in identities {
+        if let Some(owner) = identity_owner_tx(tx, *kind, value).await? {
+            return Err(StoreError::IdentityTaken {
+                kind: kind.as_str(),
+                value: value.clone(),
+                contact_id: owner,
+            });
+        }
+    }
+    let company_id = match new.company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(company) => Some(company_id_tx(tx, company).await?),
+        None => None,
+    };
+    let status = new.status.unwrap_or(ContactStatus::Lead).as_str();
+    let notes = new.notes.as_deref().unwrap_or("");
+    let now = now_ms();
+    let id = sqlx::query_scalar!(
+        "INSERT INTO contacts (name, company_id, status, notes, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        name,
+        company_id,
+        status,
+        notes,
+        now,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::query("insert a contact"))?;
+    for (kind, value) in identities {
+        insert_identity_tx(tx, id, *kind, value).await?;
+    }
+    Ok(id)
+}
+
+/// The live (not merged-away) owner of an identity.
+async fn identity_owner_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    kind: IdentityKind,
+    value: &str,
+) -> Result<Option<i64>, StoreError> {
+    let kind = kind.as_str();
+    sqlx::query_scalar!(
+        "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?",
+        kind,
+        value
+    )
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(StoreError::query("look up an identity"))
+}
+
+async fn insert_identity_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    contact_id: i64,
+    kind: IdentityKind,
+    value: &str,
+) -> Result<(), StoreError> {
+    let kind = kind.as_str();
+    let now = now_ms();
+    sqlx::query!(
+        "INSERT INTO contact_identities (contact_id, kind, value, created_at) VALUES (?, ?, ?, ?)",
+        contact_id,
+        kind,
+        value,
+        now
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::query("insert an identity"))?;
+    Ok(())
+}
+
+async fn company_id_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    name: &str,
+) -> Result<i64, StoreError> {
+    let now = now_ms();
+    sqlx::query_scalar!(
+        r#"INSERT INTO companies (name, created_at, updated_at) VALUES (?1, ?2, ?2)
+           ON CONFLICT (name COLLATE NOCASE) DO UPDATE SET name = name
+           RETURNING id AS "id!""#,
+        name,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::query("find or create a company"))
+}
+
+fn contact_name(name: &str, identities: &[(IdentityKind, String)]) -> Result<String, StoreError> {
+    let name = name.trim();
+    if !name.is_empty() {
+        return Ok(name.to_owned());
+    }
+    identities
+        .first()
+        .map(|(_, value)| value.clone())
+        .ok_or(StoreError::Invalid(DomainError::EmptyContact))
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn summary(
+    id: i64,
+    name: String,
+    company: Option<String>,
+    status: &str,
+    created_at: i64,
+    updated_at: i64,
+    identities: &str,
+) -> Result<ContactSummary, StoreError> {
+    let identities: Vec<Identity> = serde_json::from_str(identities)
+        .map_err(|source| StoreError::BadJson { column: "identities", id, source })?;
+    let status = status
+        .parse::<ContactStatus>()
+        .map_err(|source| StoreError::BadEnum { column: "status", source })?;
+    Ok(ContactSummary { id, name, company, status, identities, created_at, updated_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ann() -> NewContact {
+        NewContact {
+            name: "Ann Lee".into(),
+            company: Some("Lee Bakery".into()),
+            identities: vec![
+                (IdentityKind::Email, "Ann@LeeBakery.com".into()),
+                (IdentityKind::Phone, "(415) 555-0132".into()),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn identities_are_normalized_and_found_every_way() {
+        let store = Store::open_in_memory().await.unwrap();
+        let added = store.add_contact(&ann()).await.unwrap();
+        assert_eq!(added.company.as_deref(), Some("Lee Bakery"));
+        let values: Vec<_> = added.identities.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(values, ["ann@leebakery.com", "+14155550132"]);
+        for key in ["ann@leebakery.com", "ANN@leebakery.com", "+1 415 555 0132", "4155550132"] {
+            assert_eq!(store.find_contact(key).await.unwrap().id, added.id, "{key}");
+        }
+        assert_eq!(store.find_contact(&added.id.to_string()).await.unwrap().id, added.id);
+    }
+
+    #[tokio::test]
+    async fn find_or_create_reuses_the_owner_of_an_identity() {
+        let store = Store::open_in_memory().await.unwrap();
+        let first = store
+            .find_or_create_contact(IdentityKind::Phone, "415-555-0199", Some("Bo"))
+            .await
+            .unwrap();
+        assert!(first.created);
+        let again = store
+            .find_or_create_contact(IdentityKind::Phone, "+14155550199", None)
+            .await
+            .unwrap();
+        assert_eq!(again, ContactMatch { contact_id: first.contact_id, created: false });
+        let unnamed = store
+            .find_or_create_contact(IdentityKind::Email, "x@y.org", None)
+            .await
+            .unwrap();
+        assert_eq!(store.contact(unnamed.contact_id).await.unwrap().name, "x@y.org");
+    }
+
+    #[tokio::test]
+    async fn a_taken_identity_is_refused_and_nothing_is_written() {
+        let store = Store::open_in_memory().await.unwrap();
+        store.add_contact(&ann()).await.unwrap();
+        let dup = NewContact {
+            name: "Someone Else".into(),
+            identities: vec![
+                (IdentityKind::Email, "new@x.com".into()),
+                (IdentityKind::Email, "ann@leebakery.com".into()),
+            ],
+            ..Default::default()
+        };
+        let err = store.add_contact(&dup).await.unwrap_err();
+        assert!(matches!(err, StoreError::IdentityTaken { .. }), "{err}");
+        assert!(store.find_contact("new@x.com").await.is_err());
+        assert_eq!(store.list_contacts(&ContactFilter::default()).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn bad_identities_are_refused_before_any_write() {
+        let store = Store::open_in_memory().await.unwrap();
+        let bad = NewContact {
+            name: "Bad".into(),
+            identities: vec![(IdentityKind::Phone, "12".into())],
+            ..Default::default()
+        };
+        assert!(matches!(store.add_contact(&bad).await, Err(StoreError::Invalid(_))));
+        let nameless = NewContact::default();
+        assert!(matches!(
+            store.add_contact(&nameless).await,
+            Err(StoreError::Invalid(DomainError::EmptyContact))
+        ));
+    }
+
+    #[tokio::test]
+    async fn list_searches_name_company_email_and_phone_literally() {
+        let store = Store::open_in_memory().await.unwrap();
+        let ann = store.add_contact(&ann()).await.unwrap();
+        store
+            .add_contact(&NewContact { name: "100% Bob_".into(), ..Default::default() })
+            .await
+            .unwrap();
+        let find = |s: &str| {
+            let store = store.clone();
+            let s = s.to_owned();
+            async move {
+                let filter = ContactFilter { search: Some(s), ..Default::default() };
+                store.list_contacts(&filter).await.unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(find("ann").await, [ann.id]);
+        assert_eq!(find("bakery").await, [ann.id]);
+        assert_eq!(find("leebakery.com").await, [ann.id]);
+        assert_eq!(find("(415) 555-0132").await, [ann.id]);
+        assert_eq!(find("%").await.len(), 1, "% is literal");
+        assert_eq!(find("_").await.len(), 1, "_ is literal");
+    }
+}

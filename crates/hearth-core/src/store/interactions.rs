@@ -1,0 +1,152 @@
+//! Interactions: idempotent batch upserts keyed by `(source, source_account, source_id)`.
+
+use sqlx::{Sqlite, Transaction};
+
+use super::{Store, StoreError};
+use crate::domain::NewInteraction;
+use crate::now_ms;
+
+/// What a batch upsert did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertReport {
+    /// Rows that were new or changed. Re-sending an identical record writes nothing.
+    pub written: u64,
+    /// Rows in the batch.
+    pub received: u64,
+}
+
+impl Store {
+    /// Inserts or updates a batch of interactions in one transaction: either all of them
+    /// land or none does.
+    pub async fn upsert_interactions(
+        &self,
+        batch: &[NewInteraction],
+    ) -> Result<UpsertReport, StoreError> {
+        let mut tx = self.begin("store interactions").await?;
+        let report = upsert_interactions_tx(&mut tx, batch).await?;
+        tx.commit().await.map_err(StoreError::query("commit interactions"))?;
+        Ok(report)
+    }
+
+    /// Number of interactions in the business.
+    pub async fn count_interactions(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar!("SELECT COUNT(*) FROM interactions")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::query("count interactions"))
+    }
+}
+
+/// [`Store::upsert_interactions`] inside a caller's transaction.
+pub(crate) async fn upsert_interactions_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    batch: &[NewInteraction],
+) -> Result<UpsertReport, StoreError> {
+    let now = now_ms();
+    let mut written = 0;
+    for item in batch {
+        let channel = item.channel.as_str();
+        let direction = item.direction.as_str();
+        let metadata = item.metadata.to_string();
+        // An identical re-delivery changes nothing, so FTS triggers do not churn; a known
+        // sentiment is kept when the new record has none.
+        let result = sqlx::query!(
+            "INSERT INTO interactions (contact_id, channel, direction, occurred_at, subject, body, \
+                 summary, sentiment, source, source_account, source_id, thread_key, duration_ms, \
+                 cost_micros, metadata, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
+             ON CONFLICT (source, source_account, source_id) DO UPDATE SET \
+                 contact_id = excluded.contact_id, channel = excluded.channel, \
+                 direction = excluded.direction, occurred_at = excluded.occurred_at, \
+                 subject = excluded.subject, body = excluded.body, summary = excluded.summary, \
+                 sentiment = coalesce(excluded.sentiment, interactions.sentiment), \
+                 thread_key = excluded.thread_key, duration_ms = excluded.duration_ms, \
+                 cost_micros = excluded.cost_micros, metadata = excluded.metadata, \
+                 updated_at = excluded.updated_at \
+             WHERE (interactions.contact_id, interactions.channel, interactions.direction, \
+                    interactions.occurred_at, interactions.subject, interactions.body, \
+                    interactions.summary, interactions.thread_key, interactions.duration_ms, \
+                    interactions.cost_micros, interactions.metadata) \
+                IS NOT (excluded.contact_id, excluded.channel, excluded.direction, \
+                    excluded.occurred_at, excluded.subject, excluded.body, excluded.summary, \
+                    excluded.thread_key, excluded.duration_ms, excluded.cost_micros, \
+                    excluded.metadata) \
+                OR (excluded.sentiment IS NOT NULL \
+                    AND excluded.sentiment IS NOT interactions.sentiment)",
+            item.contact_id,
+            channel,
+            direction,
+            item.occurred_at,
+            item.subject,
+            item.body,
+            item.summary,
+            item.sentiment,
+            item.source,
+            item.source_account,
+            item.source_id,
+            item.thread_key,
+            item.duration_ms,
+            item.cost_micros,
+            metadata,
+            now,
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::query("upsert an interaction"))?;
+        written += result.rows_affected();
+    }
+    Ok(UpsertReport { written, received: batch.len() as u64 })
+}
+
+#[cfg(test)]
+mod tests {
+    use hearth_types::{Channel, Direction, TimelineRequest};
+
+    use super::*;
+
+    fn sms(id: &str, at: i64, body: &str) -> NewInteraction {
+        NewInteraction {
+            body: Some(body.into()),
+            ..NewInteraction::new(Channel::Sms, Direction::Inbound, at, "telnyx", id)
+        }
+    }
+
+    #[tokio::test]
+    async fn upserting_twice_never_duplicates_and_updates_in_place() {
+        let store = Store::open_in_memory().await.unwrap();
+        let batch = [sms("a", 1, "hello there"), sms("b", 2, "second")];
+        let first = store.upsert_interactions(&batch).await.unwrap();
+        assert_eq!(first, UpsertReport { written: 2, received: 2 });
+        let again = store.upsert_interactions(&batch).await.unwrap();
+        assert_eq!(again.written, 0, "identical records write nothing");
+        let changed = store.upsert_interactions(&[sms("a", 1, "edited body")]).await.unwrap();
+        assert_eq!(changed.written, 1);
+        assert_eq!(store.count_interactions().await.unwrap(), 2);
+
+        // Full-text search follows the update: the old words are gone, the new ones found.
+        let search = |s: &str| TimelineRequest { search: Some(s.into()), ..Default::default() };
+        assert!(store.timeline(&search("hello")).await.unwrap().items.is_empty());
+        assert_eq!(store.timeline(&search("edited")).await.unwrap().items.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_bad_row_rolls_back_the_whole_batch() {
+        let store = Store::open_in_memory().await.unwrap();
+        let mut bad = sms("c", 3, "bad sentiment");
+        bad.sentiment = Some(7.0); // outside [-1, 1]: the CHECK constraint refuses it
+        let err = store.upsert_interactions(&[sms("ok", 1, "fine"), bad]).await.unwrap_err();
+        assert!(matches!(err, StoreError::Query { .. }), "{err}");
+        assert_eq!(store.count_interactions().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_known_sentiment_survives_a_resync_without_one() {
+        let store = Store::open_in_memory().await.unwrap();
+        let mut scored = sms("s", 1, "great");
+        scored.sentiment = Some(0.6);
+        store.upsert_interactions(&[scored]).await.unwrap();
+        store.upsert_interactions(&[sms("s", 1, "great")]).await.unwrap();
+        let page = store.timeline(&TimelineRequest::default()).await.unwrap();
+        assert_eq!(page.items[0].sentiment, Some(0.6));
+    }
+}

@@ -1,0 +1,16 @@
+//! The vocabulary Hearth speaks across its boundaries: the enums of the domain (channels,
+//! directions, statuses) and the DTOs that cross the Tauri IPC bridge to the wasm UI.
+//!
+//! This crate builds for both native and `wasm32-unknown-unknown`, so it depends on serde
+//! alone. Times are UTC milliseconds since the Unix epoch (`i64`): the UI formats them in
+//! the user's locale, the core converts at its edges. Money is in minor units (`i64`) or
+//! micro-units for provider costs, never floating point.
+
+mod enums;
+mod timeline;
+
+pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
+pub use timeline::{
+    AppStatus, Business, ContactSummary, Identity, TimelineCursor, TimelineItem, TimelinePage,
+    TimelineRequest,
+};

@@ -1,0 +1,97 @@
+//! DTOs of the foundation: businesses, contacts in brief, and the unified timeline.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Channel, ContactStatus, Direction, IdentityKind};
+
+/// One business: one SQLite file, listed in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Business {
+    pub id: String,
+    pub name: String,
+    /// Absolute path of the business's SQLite file.
+    pub path: String,
+    pub created_at: i64,
+    /// Whether this is the business the app and CLI open by default.
+    pub current: bool,
+}
+
+/// What the app needs to decide its first screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppStatus {
+    pub businesses: Vec<Business>,
+    /// The open business, if any; `None` on first start.
+    pub current: Option<Business>,
+}
+
+/// A normalized contact identity (lower-cased email, E.164 phone, or handle).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub kind: IdentityKind,
+    pub value: String,
+}
+
+/// A contact as lists and the timeline show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactSummary {
+    pub id: i64,
+    pub name: String,
+    pub company: Option<String>,
+    pub status: ContactStatus,
+    pub identities: Vec<Identity>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Keyset position in a newest-first timeline: the last item of the previous page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineCursor {
+    pub occurred_at: i64,
+    pub id: i64,
+}
+
+/// A timeline query. Empty `channels` means every channel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineRequest {
+    pub contact_id: Option<i64>,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    /// Inclusive lower bound, UTC ms.
+    pub since: Option<i64>,
+    /// Exclusive upper bound, UTC ms.
+    pub until: Option<i64>,
+    /// Free text as the user typed it; the core turns it into a safe full-text query.
+    pub search: Option<String>,
+    pub after: Option<TimelineCursor>,
+    /// Page size; the core caps it.
+    pub limit: Option<u32>,
+}
+
+/// One interaction on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub id: i64,
+    pub contact_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub occurred_at: i64,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub summary: Option<String>,
+    /// VADER compound score in [-1, 1], once scored.
+    pub sentiment: Option<f64>,
+    pub thread_key: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub cost_micros: Option<i64>,
+    pub source: String,
+    pub metadata: serde_json::Value,
+}
+
+/// A page of the timeline, newest first, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelinePage {
+    pub items: Vec<TimelineItem>,
+    /// `None` when this is the last page.
+    pub next: Option<TimelineCursor>,
+}
