@@ -1,1 +1,93 @@
-fn main() {}
+//! `hearth`: the headless face of Hearth. Every command is one call into `hearth-core`;
+//! this binary parses arguments, prints results (tables for people, `--json` for scripts)
+//! and turns errors into messages and exit codes:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | something failed while running (I/O, database) |
+//! | 2 | bad input: arguments, dates, channels, emails, phone numbers |
+//! | 3 | not found: business, contact |
+//! | 4 | the database file is locked, corrupt, or from a newer Hearth |
+
+mod bench;
+mod commands;
+mod dates;
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use commands::{business::BusinessCmd, contact::ContactCmd, demo::DemoCmd, timeline::TimelineArgs};
+
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about = "Hearth, the local-first CRM, from the command line")]
+pub struct Cli {
+    /// The business to work on (name or id); defaults to the current one.
+    #[arg(long, short = 'b', global = true, env = "HEARTH_BUSINESS")]
+    business: Option<String>,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create, list, switch, rename, delete, back up and restore businesses.
+    #[command(subcommand)]
+    Business(BusinessCmd),
+    /// Add, list and show contacts.
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Show the unified timeline, newest first.
+    Timeline(TimelineArgs),
+    /// Build the demo business.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// Measure Hearth against raw SQLite.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+/// What every command gets: the global options.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub business: Option<String>,
+    pub json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let ctx = Ctx { business: cli.business, json: cli.json };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Business(cmd) => commands::business::run(&ctx, cmd).await,
+            Command::Contact(cmd) => commands::contact::run(&ctx, cmd).await,
+            Command::Timeline(args) => commands::timeline::run(&ctx, args).await,
+            Command::Demo(cmd) => commands::demo::run(&ctx, cmd).await,
+            Command::Bench(cmd) => bench::run(&ctx, cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => exit::report(&err),
+    }
+}

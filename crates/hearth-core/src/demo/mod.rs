@@ -35,15 +35,14 @@ pub struct DemoOptions {
     pub contacts: u32,
     pub interactions: u32,
     pub seed: u64,
-    /// "Now" for the demo, UTC ms: all history lies in the two years before it.
+    /// "Now" for the demo, UTC ms: all history lies in the two years before it. The same
+    /// options with the same `as_of` build the same business.
     pub as_of: i64,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        // Midnight today, so seeding twice on one day gives the same business.
-        let now = crate::now_ms();
-        DemoOptions { contacts: 150, interactions: 4_000, seed: 7, as_of: now - now % DAY_MS }
+        DemoOptions { contacts: 150, interactions: 4_000, seed: 7, as_of: crate::now_ms() }
     }
 }
 
@@ -231,8 +230,11 @@ impl Builder {
         }
     }
 
+    /// Keeps what happened up to "now"; a conversation that would go on later stops here.
     fn push(&mut self, item: NewInteraction) {
-        self.pending.push(item);
+        if item.occurred_at <= self.as_of {
+            self.pending.push(item);
+        }
     }
 
     fn email_thread(&mut self, who: &Person, email: &str, topic: &Topic, start: i64, room: usize) {

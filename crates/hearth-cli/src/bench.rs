@@ -1,0 +1,230 @@
+//! `hearth bench timeline`: how fast the timeline reads on a big business, and how that
+//! compares with the very same SQL run by the `sqlite3` command-line shell on the same file.
+//!
+//! Figures are printed, never asserted: timings on shared machines are for reading.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Subcommand;
+use hearth_core::demo::{self, DemoOptions};
+use hearth_core::{Registry, Store};
+use hearth_types::{Channel, TimelineRequest};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::{output, Ctx};
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCmd {
+    /// Timeline pages and full-text search on a seeded business, against raw sqlite3.
+    Timeline {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        interactions: u32,
+        /// Timed queries per kind.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// The benchmark database; reused when it exists. Defaults to
+        /// `<data dir>/bench/timeline-<contacts>-<interactions>.sqlite`.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+const SEARCHES: &[&str] =
+    &["water heater", "refund", "panel upgrade", "leak", "thermostatic", "newborn", "invoice", "EV charger"];
+const CHANNELS: &[Channel] =
+    &[Channel::Sms, Channel::Email, Channel::VoiceAi, Channel::Call, Channel::Order, Channel::Note];
+
+pub async fn run(ctx: &Ctx, cmd: BenchCmd) -> anyhow::Result<()> {
+    let BenchCmd::Timeline { contacts, interactions, runs, file } = cmd;
+    let path = match file {
+        Some(path) => path,
+        None => Registry::from_env()?
+            .data_dir()
+            .join("bench")
+            .join(format!("timeline-{contacts}-{interactions}.sqlite")),
+    };
+    let seed_seconds = if path.exists() {
+        None
+    } else {
+        Some(seed(&path, contacts, interactions).await?)
+    };
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let store = Store::open(&path).await?;
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
+    let kinds: [(&str, Box<dyn Fn(&mut ChaCha8Rng) -> TimelineRequest>); 3] = [
+        (
+            "contact first page (50)",
+            Box::new(move |rng: &mut ChaCha8Rng| TimelineRequest {
+                // Demo contact ids are 1..=contacts.
+                contact_id: Some(rng.random_range(1..=i64::from(contacts))),
+                ..Default::default()
+            }),
+        ),
+        (
+            "business page, channel filter",
+            Box::new(|rng: &mut ChaCha8Rng| TimelineRequest {
+                channels: vec![CHANNELS[rng.random_range(0..CHANNELS.len())]],
+                ..Default::default()
+            }),
+        ),
+        (
+            "full-text search first page",
+            Box::new(|rng: &mut ChaCha8Rng| TimelineRequest {
+                search: Some(SEARCHES[rng.random_range(0..SEARCHES.len())].to_owned()),
+                ..Default::default()
+            }),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, make) in &kinds {
+        let requests: Vec<TimelineRequest> = (0..runs).map(|_| make(&mut rng)).collect();
+        // Warm the cache the same way for both sides.
+        for request in requests.iter().take(20) {
+            store.timeline(request).await?;
+        }
+        let mut hearth = Vec::with_capacity(runs);
+        for request in &requests {
+            let started = Instant::now();
+            let page = store.timeline(request).await?;
+            hearth.push(started.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(page);
+        }
+        let raw = sqlite3_times(&path, &requests)?;
+        rows.push(Row { name, hearth: Stats::of(hearth), sqlite3: Stats::of(raw) });
+    }
+    store.close().await;
+
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "file": path,
+            "contacts": contacts,
+            "interactions": interactions,
+            "seed_seconds": seed_seconds,
+            "size_bytes": size,
+            "runs": runs,
+            "results": rows.iter().map(|r| serde_json::json!({
+                "query": r.name,
+                "hearth_ms": {"p50": r.hearth.p50, "p95": r.hearth.p95},
+                "sqlite3_ms": {"p50": r.sqlite3.p50, "p95": r.sqlite3.p95},
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    println!("business: {} ({contacts} contacts, {interactions} interactions)", path.display());
+    match seed_seconds {
+        Some(s) => println!("seed time: {s:.1} s"),
+        None => println!("seed time: (reused an existing file)"),
+    }
+    println!("database size: {:.1} MiB", size as f64 / 1048576.0);
+    println!("{runs} runs each; sqlite3 = the same SQL in the sqlite3 shell (.timer, user+sys CPU)");
+    println!();
+    println!("| query | hearth p50 | hearth p95 | sqlite3 p50 | sqlite3 p95 | ratio p50 | ratio p95 |");
+    println!("|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!(
+            "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.2}x | {:.2}x |",
+            r.name,
+            r.hearth.p50,
+            r.hearth.p95,
+            r.sqlite3.p50,
+            r.sqlite3.p95,
+            r.hearth.p50 / r.sqlite3.p50.max(1e-3),
+            r.hearth.p95 / r.sqlite3.p95.max(1e-3)
+        );
+    }
+    Ok(())
+}
+
+struct Row<'a> {
+    name: &'a str,
+    hearth: Stats,
+    sqlite3: Stats,
+}
+
+struct Stats {
+    p50: f64,
+    p95: f64,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<f64>) -> Stats {
+        samples.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN)
+        };
+        Stats { p50: at(0.5), p95: at(0.95) }
+    }
+}
+
+async fn seed(path: &Path, contacts: u32, interactions: u32) -> anyhow::Result<f64> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let partial = path.with_extension("partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    eprintln!("seeding {contacts} contacts / {interactions} interactions into {}", path.display());
+    let started = Instant::now();
+    let store = Store::create(&partial).await?;
+    let options = DemoOptions { contacts, interactions, seed: 1, as_of: 1_763_683_200_000 };
+    let mut last = Instant::now();
+    demo::seed(&store, &options, |done, total| {
+        if last.elapsed().as_secs() >= 2 {
+            eprintln!("  {done}/{total} interactions, {:.0} s", started.elapsed().as_secs_f64());
+            last = Instant::now();
+        }
+    })
+    .await?;
+    store.close().await;
+    let seconds = started.elapsed().as_secs_f64();
+    std::fs::rename(&partial, path).with_context(|| format!("cannot move into {}", path.display()))?;
+    Ok(seconds)
+}
+
+/// Runs each request's SQL through `sqlite3` and reads its `.timer` lines.
+fn sqlite3_times(path: &Path, requests: &[TimelineRequest]) -> anyhow::Result<Vec<f64>> {
+    let mut script = String::from(".mode list\n");
+    for request in requests.iter().take(20) {
+        script.push_str(&Store::timeline_sql_literal(request)?);
+        script.push_str(";\n");
+    }
+    script.push_str(".timer on\n");
+    for request in requests {
+        script.push_str(&Store::timeline_sql_literal(request)?);
+        script.push_str(";\n");
+    }
+    let script_path = std::env::temp_dir().join(format!("hearth-bench-{}.sql", std::process::id()));
+    std::fs::write(&script_path, script)?;
+    let out = Command::new("sqlite3")
+        .arg("-batch")
+        .arg("-readonly")
+        .arg(path)
+        .arg(format!(".read {}", script_path.display()))
+        .output()
+        .context("cannot run sqlite3 (apt-get install sqlite3)")?;
+    let _ = std::fs::remove_file(&script_path);
+    anyhow::ensure!(out.status.success(), "sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    let times: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| line.strip_prefix("Run Time: "))
+        .filter_map(|rest| {
+            let mut fields = rest.split_whitespace();
+            let mut cpu = 0.0;
+            while let Some(key) = fields.next() {
+                let value: f64 = fields.next()?.parse().ok()?;
+                if key == "user" || key == "sys" {
+                    cpu += value;
+                }
+            }
+            Some(cpu * 1e3)
+        })
+        .collect();
+    anyhow::ensure!(times.len() == requests.len(), "sqlite3 printed {} timings for {} queries", times.len(), requests.len());
+    Ok(times)
+}
