@@ -1,1 +1,41 @@
-pub fn run() {}
+//! The desktop shell: glue between Tauri and `hearth-core`.
+//!
+//! Every command takes the shared [`state::AppState`], makes one core call and maps its
+//! error to the serializable [`hearth_types::CommandError`]. No SQL, HTTP, IMAP or keyring
+//! code lives here: that is all in the core.
+
+mod commands;
+mod error;
+mod state;
+
+use hearth_core::Registry;
+
+/// Starts the app.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            use tauri::Manager;
+            let registry = Registry::from_env()?;
+            let state = tauri::async_runtime::block_on(state::AppState::load(registry));
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::create_business,
+            commands::open_business,
+            commands::timeline,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the app stopped with an error");
+        std::process::exit(1);
+    }
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the wasm UI.
+
+fn main() {
+    hearth_ui::start();
+}

@@ -7,10 +7,12 @@
 //! micro-units for provider costs, never floating point.
 
 mod enums;
+mod error;
 mod timeline;
 
+pub use error::CommandError;
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use timeline::{
-    AppStatus, Business, ContactSummary, Identity, TimelineCursor, TimelineItem, TimelinePage,
+    AppStatus, Business, ContactSummary, CreateBusiness, Identity, TimelineCursor, TimelineItem, TimelinePage,
     TimelineRequest,
 };

@@ -95,3 +95,11 @@ pub struct TimelinePage {
     /// `None` when this is the last page.
     pub next: Option<TimelineCursor>,
 }
+
+/// The first-start choice: an empty business or the demo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateBusiness {
+    pub name: String,
+    /// Fill it with the demo business's data.
+    pub demo: bool,
+}

@@ -1,0 +1,54 @@
+//! Tauri commands: one core call each.
+
+use hearth_core::demo::{self, DemoOptions};
+use hearth_types::{AppStatus, CommandError, CreateBusiness, TimelinePage, TimelineRequest};
+use tauri::State;
+
+use crate::error::{from_business, from_store};
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
+    state.registry.status().map_err(from_business)
+}
+
+/// Creates a business (optionally filled with the demo data), opens it and makes it current.
+#[tauri::command]
+pub async fn create_business(
+    state: State<'_, AppState>,
+    request: CreateBusiness,
+) -> Result<AppStatus, CommandError> {
+    let (business, store) = state.registry.create(&request.name).await.map_err(from_business)?;
+    if request.demo {
+        demo::seed(&store, &DemoOptions::default(), |_, _| {})
+            .await
+            .map_err(|e| CommandError::Internal(e.to_string()))?;
+    }
+    let business = state.registry.set_current(&business.id).map_err(from_business)?;
+    *state.open.write().await = Some((business, store));
+    state.registry.status().map_err(from_business)
+}
+
+/// Opens another business and makes it current.
+#[tauri::command]
+pub async fn open_business(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<AppStatus, CommandError> {
+    let (business, store) = state.registry.open(Some(&id)).await.map_err(from_business)?;
+    state.registry.set_current(&business.id).map_err(from_business)?;
+    *state.open.write().await = Some((business, store));
+    state.registry.status().map_err(from_business)
+}
+
+#[tauri::command]
+pub async fn timeline(
+    state: State<'_, AppState>,
+    request: TimelineRequest,
+) -> Result<TimelinePage, CommandError> {
+    let open = state.open.read().await;
+    let (_, store) = open
+        .as_ref()
+        .ok_or_else(|| CommandError::NoBusiness("no business is open".into()))?;
+    store.timeline(&request).await.map_err(from_store)
+}

@@ -1,0 +1,32 @@
+//! Core errors become the UI's `CommandError` by kind.
+
+use hearth_core::{BusinessError, StoreError};
+use hearth_types::CommandError;
+
+pub fn from_store(e: StoreError) -> CommandError {
+    let message = e.to_string();
+    match e {
+        StoreError::NotFound { .. } | StoreError::Missing { .. } => CommandError::NotFound(message),
+        StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
+            CommandError::BadInput(message)
+        }
+        StoreError::Locked { .. } | StoreError::Corrupt { .. } | StoreError::SchemaTooNew { .. } => {
+            CommandError::Database(message)
+        }
+        _ => CommandError::Internal(message),
+    }
+}
+
+pub fn from_business(e: BusinessError) -> CommandError {
+    let message = e.to_string();
+    match e {
+        BusinessError::Store(e) => from_store(e),
+        BusinessError::NotFound(_) => CommandError::NotFound(message),
+        BusinessError::NoneYet => CommandError::NoBusiness(message),
+        BusinessError::NameTaken(_) | BusinessError::InvalidName(_) => {
+            CommandError::BadInput(message)
+        }
+        BusinessError::NotABackup { .. } => CommandError::Database(message),
+        _ => CommandError::Internal(message),
+    }
+}

@@ -1,0 +1,56 @@
+//! The typed bridge to the desktop shell: one function per Tauri command.
+
+use hearth_types::{AppStatus, CommandError, CreateBusiness, TimelinePage, TimelineRequest};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, CommandError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args
+        .serialize(&serializer)
+        .map_err(|e| CommandError::Internal(format!("cannot encode the request: {e}")))?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value)
+            .map_err(|e| CommandError::Internal(format!("unexpected answer to {cmd}: {e}"))),
+        Err(error) => Err(serde_wasm_bindgen::from_value::<CommandError>(error.clone())
+            .unwrap_or_else(|_| {
+                CommandError::Internal(error.as_string().unwrap_or_else(|| format!("{error:?}")))
+            })),
+    }
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct Request<'a, T> {
+    request: &'a T,
+}
+
+#[derive(Serialize)]
+struct Id<'a> {
+    id: &'a str,
+}
+
+pub async fn app_status() -> Result<AppStatus, CommandError> {
+    invoke("app_status", &NoArgs {}).await
+}
+
+pub async fn create_business(request: &CreateBusiness) -> Result<AppStatus, CommandError> {
+    invoke("create_business", &Request { request }).await
+}
+
+pub async fn open_business(id: &str) -> Result<AppStatus, CommandError> {
+    invoke("open_business", &Id { id }).await
+}
+
+pub async fn timeline(request: &TimelineRequest) -> Result<TimelinePage, CommandError> {
+    invoke("timeline", &Request { request }).await
+}

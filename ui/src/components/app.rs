@@ -1,0 +1,83 @@
+//! The root: first start, or the open business with its timeline.
+
+use hearth_types::{AppStatus, CommandError};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::first_start::FirstStart;
+use super::timeline::TimelineView;
+use crate::api;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let status = use_state(|| None::<Result<AppStatus, CommandError>>);
+    {
+        let status = status.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move { status.set(Some(api::app_status().await)) });
+        });
+    }
+    let on_status = {
+        let status = status.clone();
+        Callback::from(move |s: AppStatus| status.set(Some(Ok(s))))
+    };
+    match &*status {
+        None => html! { <main class="centered">{ "Opening Hearth…" }</main> },
+        Some(Err(e)) => html! {
+            <main class="centered error" id="fatal-error">{ format!("Hearth cannot start: {e}") }</main>
+        },
+        Some(Ok(s)) if s.current.is_none() => html! { <FirstStart on_status={on_status} /> },
+        Some(Ok(s)) => html! { <Shell status={s.clone()} on_status={on_status} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShellProps {
+    status: AppStatus,
+    on_status: Callback<AppStatus>,
+}
+
+#[function_component(Shell)]
+fn shell(props: &ShellProps) -> Html {
+    let error = use_state(|| None::<String>);
+    let current = props.status.current.clone();
+    let current_id = current.as_ref().map(|b| b.id.clone()).unwrap_or_default();
+    let on_switch = {
+        let on_status = props.on_status.clone();
+        let error = error.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let id = select.value();
+            let on_status = on_status.clone();
+            let error = error.clone();
+            spawn_local(async move {
+                match api::open_business(&id).await {
+                    Ok(status) => on_status.emit(status),
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="shell">
+            <header class="topbar">
+                <span class="logo">{ "Hearth" }</span>
+                <label class="switcher">
+                    <span class="sr-only">{ "Business" }</span>
+                    <select id="business-switcher" onchange={on_switch}>
+                        { for props.status.businesses.iter().map(|b| html! {
+                            <option value={b.id.clone()} selected={b.id == current_id}>{ &b.name }</option>
+                        }) }
+                    </select>
+                </label>
+                <span id="business-name" class="business-name">
+                    { current.as_ref().map(|b| b.name.clone()).unwrap_or_default() }
+                </span>
+            </header>
+            if let Some(message) = &*error {
+                <div class="banner error" role="alert">{ message }</div>
+            }
+            <TimelineView key={current_id.clone()} />
+        </div>
+    }
+}

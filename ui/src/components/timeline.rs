@@ -1,0 +1,146 @@
+//! The unified timeline: channel filter, search, and the list, newest first.
+
+use hearth_types::{Channel, Direction, TimelineItem};
+use yew::prelude::*;
+
+use crate::hooks::use_timeline;
+use crate::state::timeline::TimelineAction;
+
+/// A short label per channel, shown on its badge and filter chip.
+pub fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "Email",
+        Channel::Sms => "SMS",
+        Channel::Call => "Call",
+        Channel::VoiceAi => "AI call",
+        Channel::Chat => "Chat",
+        Channel::Order => "Order",
+        Channel::Note => "Note",
+        Channel::Social => "Social",
+    }
+}
+
+#[function_component(TimelineView)]
+pub fn timeline_view() -> Html {
+    let (state, load_more) = use_timeline();
+
+    let on_search = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                dispatcher.dispatch(TimelineAction::Search(input.value()));
+            }
+        })
+    };
+    let all_selected = state.channels.is_empty();
+    let on_all = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::AllChannels))
+    };
+    let chips = Channel::ALL.iter().map(|channel| {
+        let channel = *channel;
+        let selected = state.channels.contains(&channel);
+        let dispatcher = state.dispatcher();
+        let onclick =
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::ToggleChannel(channel)));
+        html! {
+            <button class={classes!("chip", format!("ch-{channel}"), selected.then_some("on"))}
+                data-channel={channel.as_str()} aria-pressed={selected.to_string()} {onclick}>
+                { channel_label(channel) }
+            </button>
+        }
+    });
+
+    let status = if let Some(error) = &state.error {
+        html! { <span class="error" role="alert">{ error }</span> }
+    } else if state.loading && state.items.is_empty() {
+        html! { "Loading…" }
+    } else if state.items.is_empty() {
+        html! { "No interactions match these filters." }
+    } else {
+        let more = if state.next.is_some() { ", more below" } else { "" };
+        html! { format!("{} shown{more}", state.items.len()) }
+    };
+    let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));
+
+    html! {
+        <section class="timeline-view">
+            <div class="toolbar">
+                <input id="search" type="search" placeholder="Search subjects, messages, transcripts…"
+                    value={state.search.clone()} oninput={on_search} aria-label="Search the timeline" />
+                <div id="channel-filter" class="chips" role="group" aria-label="Channels">
+                    <button class={classes!("chip", "all", all_selected.then_some("on"))} data-channel="all"
+                        aria-pressed={all_selected.to_string()} onclick={on_all}>{ "All" }</button>
+                    { for chips }
+                </div>
+            </div>
+            <div id="timeline-status" class="status" data-loading={state.loading.to_string()}>{ status }</div>
+            <ol id="timeline" class="timeline">
+                { for state.items.iter().map(|item| {
+                    let expanded = state.expanded == Some(item.id);
+                    let dispatcher = state.dispatcher();
+                    let id = item.id;
+                    let on_toggle = Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::ToggleDetails(id)));
+                    html! { <Row key={item.id} item={item.clone()} {expanded} {on_toggle} /> }
+                }) }
+            </ol>
+            if state.next.is_some() {
+                <button id="load-more" class="more" onclick={on_more} disabled={state.loading}>{ "Load more" }</button>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    item: TimelineItem,
+    expanded: bool,
+    on_toggle: Callback<MouseEvent>,
+}
+
+#[function_component(Row)]
+fn row(props: &RowProps) -> Html {
+    let item = &props.item;
+    let channel = item.channel;
+    let headline = item
+        .subject
+        .as_deref()
+        .or(item.summary.as_deref())
+        .or(item.body.as_deref())
+        .unwrap_or("");
+    let arrow = match item.direction {
+        Direction::Inbound => "←",
+        Direction::Outbound => "→",
+        Direction::Internal => "•",
+    };
+    html! {
+        <li class={classes!("timeline-item", format!("ch-{channel}"), props.expanded.then_some("open"))}
+            data-channel={channel.as_str()} data-id={item.id.to_string()}>
+            <button class="row" onclick={props.on_toggle.clone()} aria-expanded={props.expanded.to_string()}>
+                <span class={classes!("badge", format!("ch-{channel}"))}>{ channel_label(channel) }</span>
+                <span class="dir" title={item.direction.as_str()}>{ arrow }</span>
+                <span class="who">{ item.contact_name.clone().unwrap_or_default() }</span>
+                <span class="what">{ headline }</span>
+                <time>{ format_time(item.occurred_at) }</time>
+            </button>
+            if props.expanded {
+                <div class="details">
+                    if let Some(summary) = &item.summary {
+                        <p class="summary"><strong>{ "Summary: " }</strong>{ summary }</p>
+                    }
+                    if let Some(body) = &item.body {
+                        <pre class="body">{ body }</pre>
+                    }
+                    if let Some(ms) = item.duration_ms {
+                        <p class="meta">{ format!("Duration: {}:{:02}", ms / 60_000, (ms / 1000) % 60) }</p>
+                    }
+                </div>
+            }
+        </li>
+    }
+}
+
+fn format_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
+}

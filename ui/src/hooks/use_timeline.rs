@@ -1,0 +1,42 @@
+//! Loads timeline pages for the current filters.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api;
+use crate::state::timeline::{TimelineAction, TimelineState};
+
+/// The timeline state and a callback that loads the next page. The first page is fetched
+/// whenever the filters change (a new generation).
+#[hook]
+pub fn use_timeline() -> (UseReducerHandle<TimelineState>, Callback<()>) {
+    let state = use_reducer(TimelineState::default);
+    {
+        let snapshot = state.clone();
+        use_effect_with(state.generation, move |generation| {
+            fetch(&snapshot, *generation, false);
+        });
+    }
+    let load_more = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            if state.next.is_some() && !state.loading {
+                fetch(&state, state.generation, true);
+            }
+        })
+    };
+    (state, load_more)
+}
+
+fn fetch(state: &UseReducerHandle<TimelineState>, generation: u32, append: bool) {
+    let request = state.request(if append { state.next } else { None });
+    let dispatcher = state.dispatcher();
+    dispatcher.dispatch(TimelineAction::Loading { generation });
+    spawn_local(async move {
+        let action = match api::timeline(&request).await {
+            Ok(page) => TimelineAction::Loaded { generation, page, append },
+            Err(error) => TimelineAction::Failed { generation, error: error.to_string() },
+        };
+        dispatcher.dispatch(action);
+    });
+}

@@ -1,0 +1,207 @@
+//! The timeline view's state: filters, loaded pages, and which request is current.
+//!
+//! Every filter change bumps `generation`; a page that arrives for an older generation is
+//! dropped, so a slow answer to an old search never overwrites a newer one.
+
+use std::rc::Rc;
+
+use hearth_types::{Channel, TimelineCursor, TimelineItem, TimelinePage, TimelineRequest};
+use yew::Reducible;
+
+pub const PAGE: u32 = 50;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TimelineState {
+    /// Selected channels; empty means all.
+    pub channels: Vec<Channel>,
+    pub search: String,
+    pub items: Vec<TimelineItem>,
+    pub next: Option<TimelineCursor>,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub generation: u32,
+    /// The item whose details are open.
+    pub expanded: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineAction {
+    ToggleChannel(Channel),
+    AllChannels,
+    Search(String),
+    /// A fetch started for this generation.
+    Loading { generation: u32 },
+    Loaded { generation: u32, page: TimelinePage, append: bool },
+    Failed { generation: u32, error: String },
+    ToggleDetails(i64),
+    /// The business changed: start over.
+    Reset,
+}
+
+impl TimelineState {
+    /// The request for the first page (`after = None`) or the next one.
+    pub fn request(&self, after: Option<TimelineCursor>) -> TimelineRequest {
+        let search = self.search.trim();
+        TimelineRequest {
+            channels: self.channels.clone(),
+            search: (!search.is_empty()).then(|| search.to_owned()),
+            after,
+            limit: Some(PAGE),
+            ..TimelineRequest::default()
+        }
+    }
+
+    fn refiltered(&self) -> TimelineState {
+        TimelineState {
+            channels: self.channels.clone(),
+            search: self.search.clone(),
+            generation: self.generation.wrapping_add(1),
+            loading: true,
+            ..TimelineState::default()
+        }
+    }
+}
+
+impl Reducible for TimelineState {
+    type Action = TimelineAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        let next = match action {
+            TimelineAction::ToggleChannel(channel) => {
+                let mut state = self.refiltered();
+                match state.channels.iter().position(|c| *c == channel) {
+                    Some(at) => {
+                        state.channels.remove(at);
+                    }
+                    None => {
+                        state.channels.push(channel);
+                        state.channels.sort();
+                    }
+                }
+                state
+            }
+            TimelineAction::AllChannels => {
+                let mut state = self.refiltered();
+                state.channels.clear();
+                state
+            }
+            TimelineAction::Search(text) => {
+                if text == self.search {
+                    return self;
+                }
+                let mut state = self.refiltered();
+                state.search = text;
+                state
+            }
+            TimelineAction::Reset => TimelineState {
+                generation: self.generation.wrapping_add(1),
+                loading: true,
+                ..TimelineState::default()
+            },
+            TimelineAction::Loading { generation } if generation == self.generation => {
+                TimelineState { loading: true, error: None, ..(*self).clone() }
+            }
+            TimelineAction::Loaded { generation, page, append } if generation == self.generation => {
+                let mut items = if append { self.items.clone() } else { Vec::new() };
+                items.extend(page.items);
+                TimelineState { items, next: page.next, loading: false, error: None, ..(*self).clone() }
+            }
+            TimelineAction::Failed { generation, error } if generation == self.generation => {
+                TimelineState { loading: false, error: Some(error), ..(*self).clone() }
+            }
+            TimelineAction::ToggleDetails(id) => {
+                let expanded = if self.expanded == Some(id) { None } else { Some(id) };
+                TimelineState { expanded, ..(*self).clone() }
+            }
+            // An answer for an older generation: ignore it.
+            TimelineAction::Loading { .. }
+            | TimelineAction::Loaded { .. }
+            | TimelineAction::Failed { .. } => return self,
+        };
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hearth_types::Direction;
+
+    use super::*;
+
+    fn item(id: i64) -> TimelineItem {
+        TimelineItem {
+            id,
+            contact_id: None,
+            contact_name: None,
+            channel: Channel::Sms,
+            direction: Direction::Inbound,
+            occurred_at: 1_000 - id,
+            subject: None,
+            body: Some(format!("body {id}")),
+            summary: None,
+            sentiment: None,
+            thread_key: None,
+            duration_ms: None,
+            cost_micros: None,
+            source: "test".into(),
+            metadata: serde_json::json!({}),
+        }
+    }
+
+    fn page(ids: &[i64], more: bool) -> TimelinePage {
+        let items: Vec<_> = ids.iter().map(|id| item(*id)).collect();
+        let next = more.then(|| {
+            let last = items.last().unwrap();
+            TimelineCursor { occurred_at: last.occurred_at, id: last.id }
+        });
+        TimelinePage { items, next }
+    }
+
+    #[test]
+    fn filters_start_a_new_generation_and_drop_loaded_items() {
+        let s = Rc::new(TimelineState::default());
+        let g0 = s.generation;
+        let s = s.reduce(TimelineAction::Loaded { generation: g0, page: page(&[1, 2], true), append: false });
+        assert_eq!(s.items.len(), 2);
+        let s = s.reduce(TimelineAction::ToggleChannel(Channel::Email));
+        assert_eq!(s.generation, g0 + 1);
+        assert!(s.items.is_empty() && s.loading);
+        assert_eq!(s.request(None).channels, vec![Channel::Email]);
+        let s = s.reduce(TimelineAction::ToggleChannel(Channel::Email));
+        assert!(s.channels.is_empty());
+    }
+
+    #[test]
+    fn a_stale_answer_never_overwrites_a_newer_search() {
+        let s = Rc::new(TimelineState::default());
+        let old = s.generation;
+        let s = s.reduce(TimelineAction::Search("leak".into()));
+        let s = s.reduce(TimelineAction::Loaded { generation: old, page: page(&[9], false), append: false });
+        assert!(s.items.is_empty(), "stale page ignored");
+        let s = s.reduce(TimelineAction::Loaded { generation: s.generation, page: page(&[3], false), append: false });
+        assert_eq!(s.items[0].id, 3);
+        assert!(!s.loading);
+    }
+
+    #[test]
+    fn more_pages_append_and_the_cursor_advances() {
+        let s = Rc::new(TimelineState::default());
+        let g = s.generation;
+        let s = s.reduce(TimelineAction::Loaded { generation: g, page: page(&[1, 2], true), append: false });
+        let cursor = s.next;
+        assert_eq!(s.request(cursor).after, cursor);
+        let s = s.reduce(TimelineAction::Loaded { generation: g, page: page(&[3], false), append: true });
+        assert_eq!(s.items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(s.next, None);
+    }
+
+    #[test]
+    fn blank_search_is_no_search_and_errors_are_kept() {
+        let s = Rc::new(TimelineState::default()).reduce(TimelineAction::Search("   ".into()));
+        assert_eq!(s.request(None).search, None);
+        let g = s.generation;
+        let s = s.reduce(TimelineAction::Failed { generation: g, error: "database locked".into() });
+        assert_eq!(s.error.as_deref(), Some("database locked"));
+        assert!(!s.loading);
+    }
+}
