@@ -80,6 +80,10 @@ CREATE INDEX tasks_contact ON tasks (contact_id, status);
 -- The unified timeline: every customer interaction on every channel.
 CREATE TABLE interactions (
     id             INTEGER PRIMARY KEY NOT NULL,
+    -- Timeline order: occurred_at in the high bits, a hash of the source key in the low
+    -- 20 bits (store::timeline::sort_key). Unique, and the rowid of the FTS index, so a
+    -- search walks matches newest first and stops after one page.
+    sort_key       INTEGER NOT NULL UNIQUE,
     contact_id     INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
     channel        TEXT NOT NULL
                    CHECK (channel IN ('email', 'sms', 'call', 'voice_ai', 'chat', 'order', 'note', 'social')),
@@ -102,32 +106,31 @@ CREATE TABLE interactions (
     -- Every sync upserts on this key, so re-running a sync never duplicates.
     UNIQUE (source, source_account, source_id)
 ) STRICT;
-CREATE INDEX interactions_contact_time ON interactions (contact_id, occurred_at DESC, id DESC);
-CREATE INDEX interactions_time ON interactions (occurred_at DESC, id DESC);
-CREATE INDEX interactions_channel_time ON interactions (channel, occurred_at DESC, id DESC);
+CREATE INDEX interactions_contact_order ON interactions (contact_id, sort_key);
+CREATE INDEX interactions_channel_order ON interactions (channel, sort_key);
 CREATE INDEX interactions_thread ON interactions (thread_key) WHERE thread_key IS NOT NULL;
 
 CREATE VIRTUAL TABLE interactions_fts USING fts5 (
     subject, body, summary,
-    content = 'interactions', content_rowid = 'id',
+    content = 'interactions', content_rowid = 'sort_key',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER interactions_fts_insert AFTER INSERT ON interactions BEGIN
     INSERT INTO interactions_fts (rowid, subject, body, summary)
-    VALUES (new.id, new.subject, new.body, new.summary);
+    VALUES (new.sort_key, new.subject, new.body, new.summary);
 END;
 
 CREATE TRIGGER interactions_fts_delete AFTER DELETE ON interactions BEGIN
     INSERT INTO interactions_fts (interactions_fts, rowid, subject, body, summary)
-    VALUES ('delete', old.id, old.subject, old.body, old.summary);
+    VALUES ('delete', old.sort_key, old.subject, old.body, old.summary);
 END;
 
-CREATE TRIGGER interactions_fts_update AFTER UPDATE OF subject, body, summary ON interactions BEGIN
+CREATE TRIGGER interactions_fts_update AFTER UPDATE OF subject, body, summary, sort_key ON interactions BEGIN
     INSERT INTO interactions_fts (interactions_fts, rowid, subject, body, summary)
-    VALUES ('delete', old.id, old.subject, old.body, old.summary);
+    VALUES ('delete', old.sort_key, old.subject, old.body, old.summary);
     INSERT INTO interactions_fts (rowid, subject, body, summary)
-    VALUES (new.id, new.subject, new.body, new.summary);
+    VALUES (new.sort_key, new.subject, new.body, new.summary);
 END;
 
 CREATE TABLE orders (

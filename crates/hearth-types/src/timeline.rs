@@ -43,11 +43,11 @@ pub struct ContactSummary {
     pub updated_at: i64,
 }
 
-/// Keyset position in a newest-first timeline: the last item of the previous page.
+/// Keyset position in a newest-first timeline: the sort key of the last item of the
+/// previous page. Opaque to clients: pass back what the store returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineCursor {
-    pub occurred_at: i64,
-    pub id: i64,
+    pub key: i64,
 }
 
 /// A timeline query. Empty `channels` means every channel.

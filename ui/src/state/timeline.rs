@@ -151,8 +151,7 @@ mod tests {
     fn page(ids: &[i64], more: bool) -> TimelinePage {
         let items: Vec<_> = ids.iter().map(|id| item(*id)).collect();
         let next = more.then(|| {
-            let last = items.last().unwrap();
-            TimelineCursor { occurred_at: last.occurred_at, id: last.id }
+            TimelineCursor { key: items.last().unwrap().id }
         });
         TimelinePage { items, next }
     }

@@ -74,16 +74,13 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
         );
     }
     if let Some(next) = page.next {
-        println!("more: --after {}:{}", next.occurred_at, next.id);
+        println!("more: --after {}", next.key);
     }
     Ok(())
 }
 
 fn parse_cursor(s: &str) -> Result<TimelineCursor, BadInput> {
-    let bad = || BadInput(format!("invalid cursor {s:?}: expected OCCURRED_AT:ID as printed after `more:`"));
-    let (at, id) = s.split_once(':').ok_or_else(bad)?;
-    Ok(TimelineCursor {
-        occurred_at: at.trim().parse().map_err(|_| bad())?,
-        id: id.trim().parse().map_err(|_| bad())?,
+    s.trim().parse().map(|key| TimelineCursor { key }).map_err(|_| {
+        BadInput(format!("invalid cursor {s:?}: pass the number printed after `more: --after`"))
     })
 }

@@ -17,6 +17,8 @@ pub enum DomainError {
     EmptyContact,
     #[error("invalid date range: since ({since}) must be before until ({until})")]
     BadRange { since: i64, until: i64 },
+    #[error("time {0} ms is outside the years 1831 to 2109 that Hearth stores")]
+    TimeOutOfRange(i64),
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
 }

@@ -2,8 +2,9 @@
 
 use sqlx::{Sqlite, Transaction};
 
+use super::timeline::{sort_key, TIME_RANGE};
 use super::{Store, StoreError};
-use crate::domain::NewInteraction;
+use crate::domain::{DomainError, NewInteraction};
 use crate::now_ms;
 
 /// What a batch upsert did.
@@ -37,25 +38,61 @@ impl Store {
     }
 }
 
+/// How many neighbouring sort keys to try when two interactions share a millisecond and a
+/// hash; reaching the limit means something else is wrong.
+const KEY_PROBES: i64 = 64;
+
 /// [`Store::upsert_interactions`] inside a caller's transaction.
 pub(crate) async fn upsert_interactions_tx(
     tx: &mut Transaction<'static, Sqlite>,
     batch: &[NewInteraction],
 ) -> Result<UpsertReport, StoreError> {
-    let now = now_ms();
+    if let Some(bad) = batch.iter().find(|i| !TIME_RANGE.contains(&i.occurred_at)) {
+        return Err(DomainError::TimeOutOfRange(bad.occurred_at).into());
+    }
     let mut written = 0;
     for item in batch {
+        let key = sort_key(item.occurred_at, &item.source, &item.source_account, &item.source_id);
+        let mut probe = 0;
+        loop {
+            match upsert_one(tx, item, key + probe).await {
+                Ok(rows) => {
+                    written += rows;
+                    break;
+                }
+                Err(e) if probe + 1 < KEY_PROBES && is_sort_key_clash(&e) => probe += 1,
+                Err(e) => return Err(StoreError::Query { action: "upsert an interaction", source: e }),
+            }
+        }
+    }
+    Ok(UpsertReport { written, received: batch.len() as u64 })
+}
+
+fn is_sort_key_clash(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.message().contains("interactions.sort_key"))
+}
+
+/// One upsert; the number of rows written (0 when nothing changed).
+async fn upsert_one(
+    tx: &mut Transaction<'static, Sqlite>,
+    item: &NewInteraction,
+    key: i64,
+) -> Result<u64, sqlx::Error> {
+    let now = now_ms();
+    {
         let channel = item.channel.as_str();
         let direction = item.direction.as_str();
         let metadata = item.metadata.to_string();
         // An identical re-delivery changes nothing, so FTS triggers do not churn; a known
         // sentiment is kept when the new record has none.
         let result = sqlx::query!(
-            "INSERT INTO interactions (contact_id, channel, direction, occurred_at, subject, body, \
+            "INSERT INTO interactions (sort_key, contact_id, channel, direction, occurred_at, subject, body, \
                  summary, sentiment, source, source_account, source_id, thread_key, duration_ms, \
                  cost_micros, metadata, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
+             VALUES (?17, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
              ON CONFLICT (source, source_account, source_id) DO UPDATE SET \
+                 sort_key = CASE WHEN interactions.occurred_at = excluded.occurred_at \
+                     THEN interactions.sort_key ELSE excluded.sort_key END, \
                  contact_id = excluded.contact_id, channel = excluded.channel, \
                  direction = excluded.direction, occurred_at = excluded.occurred_at, \
                  subject = excluded.subject, body = excluded.body, summary = excluded.summary, \
@@ -89,13 +126,12 @@ pub(crate) async fn upsert_interactions_tx(
             item.cost_micros,
             metadata,
             now,
+            key,
         )
         .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("upsert an interaction"))?;
-        written += result.rows_affected();
+        .await?;
+        Ok(result.rows_affected())
     }
-    Ok(UpsertReport { written, received: batch.len() as u64 })
 }
 
 #[cfg(test)]
@@ -137,6 +173,31 @@ mod tests {
         let err = store.upsert_interactions(&[sms("ok", 1, "fine"), bad]).await.unwrap_err();
         assert!(matches!(err, StoreError::Query { .. }), "{err}");
         assert_eq!(store.count_interactions().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn same_millisecond_same_hash_still_gets_a_unique_key() {
+        let store = Store::open_in_memory().await.unwrap();
+        // Find two source ids whose hashes collide in the low bits at the same time.
+        let mut seen = std::collections::HashMap::new();
+        let (a, b) = (0..)
+            .find_map(|n: u32| {
+                let id = n.to_string();
+                let key = sort_key(5, "telnyx", "", &id);
+                seen.insert(key, id.clone()).map(|other| (other, id))
+            })
+            .unwrap();
+        store.upsert_interactions(&[sms(&a, 5, "first"), sms(&b, 5, "second")]).await.unwrap();
+        assert_eq!(store.count_interactions().await.unwrap(), 2);
+        let page = store.timeline(&TimelineRequest::default()).await.unwrap();
+        assert_eq!(page.items.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn times_outside_the_storable_range_are_refused() {
+        let store = Store::open_in_memory().await.unwrap();
+        let err = store.upsert_interactions(&[sms("x", i64::MAX, "far future")]).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(DomainError::TimeOutOfRange(_))), "{err}");
     }
 
     #[tokio::test]
