@@ -1,1 +1,55 @@
+//! Support for the end-to-end tests: the built binaries, throwaway data folders, and a
+//! real desktop session (Xvfb, a private D-Bus session bus, tauri-driver with WebKitGTK's
+//! WebKitWebDriver) driving the real app. Everything listens on 127.0.0.1 or a private
+//! display and is killed when the test ends.
 
+pub mod desktop;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Cargo's target folder, honouring `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() { dir } else { workspace_root().join(dir) }
+        }
+        None => workspace_root().join("target"),
+    }
+}
+
+/// A binary built by `cargo build` in the debug profile; the README's test command builds
+/// them before the tests run.
+pub fn binary(name: &str) -> PathBuf {
+    let path = target_dir().join("debug").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: build it first (scripts/build-ui.sh && cargo build -p hearth-desktop -p hearth-cli), \
+         or run the README's test command",
+        path.display()
+    );
+    path
+}
+
+/// Runs the `hearth` CLI on a data folder.
+pub fn hearth(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary("hearth"))
+        .args(args)
+        .env("HEARTH_DATA_DIR", data_dir)
+        .env_remove("HEARTH_BUSINESS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run hearth: {e}"))
+}
+
+/// Where the tests save screenshots for people to look at.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = target_dir().join("screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}

@@ -1,0 +1,130 @@
+//! A real desktop session for one test: Xvfb on a free display, a private session bus,
+//! tauri-driver on free loopback ports, and a WebDriver client connected to the app.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::{binary, screenshot_dir};
+
+/// A child process killed when dropped.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The app under WebDriver. Drop order: client first (closes the app), then the driver,
+/// the bus and the display.
+pub struct Desktop {
+    pub client: Client,
+    _driver: Guard,
+    _bus: Guard,
+    _display: Guard,
+}
+
+/// Starts a process and returns its first line on stdout (a display number, a bus address).
+fn spawn_reporting(command: &mut Command, what: &str) -> Result<(Guard, String)> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start {what}: is it installed? (see README)"))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let guard = Guard(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        bail!("{what} exited without reporting where it listens");
+    }
+    Ok((guard, line))
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Desktop {
+    /// Starts the app with `HEARTH_DATA_DIR=data_dir`.
+    pub async fn start(data_dir: &Path) -> Result<Desktop> {
+        let app = binary("hearth-desktop");
+        let (display, number) = spawn_reporting(
+            Command::new("Xvfb").args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
+            "Xvfb",
+        )?;
+        let (bus, address) = spawn_reporting(
+            Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]),
+            "dbus-daemon",
+        )?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Guard(
+            Command::new("tauri-driver")
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+                .env("DISPLAY", format!(":{number}"))
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .env("HEARTH_DATA_DIR", data_dir)
+                .env("GDK_BACKEND", "x11")
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("cannot start tauri-driver: cargo install tauri-driver (see README)")?,
+        );
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": app }));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => bail!("cannot start a WebDriver session with the app: {e}"),
+            }
+        };
+        Ok(Desktop { client, _driver: driver, _bus: bus, _display: display })
+    }
+
+    /// Waits for an element to appear.
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("{css} never appeared"))
+    }
+
+    /// Saves a screenshot as `target/screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(screenshot_dir().join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    /// Runs JavaScript in the page and returns its JSON result.
+    pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Closes the app.
+    pub async fn close(self) -> Result<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,137 @@
+//! The `hearth` binary as a script would use it: real processes, a throwaway data folder,
+//! JSON output parsed, exit codes checked, and files proven unchanged after bad input.
+
+use std::path::Path;
+
+use hearth_e2e::hearth;
+use serde_json::Value;
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let out = hearth(data, args);
+    assert!(
+        out.status.success(),
+        "hearth {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(data, &all)).unwrap()
+}
+
+/// Runs a command that must fail with `code`, and returns its error message.
+fn fails(data: &Path, args: &[&str], code: i32) -> String {
+    let out = hearth(data, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "hearth {args:?}: {stderr}");
+    assert!(stderr.starts_with("error:"), "a clear message: {stderr}");
+    assert!(out.stdout.is_empty(), "nothing on stdout when failing");
+    stderr
+}
+
+#[test]
+fn demo_seed_then_search_the_timeline_as_json() {
+    let data = tempfile::tempdir().unwrap();
+    let seeded = json(data.path(), &["demo", "seed", "--contacts", "80", "--interactions", "1500"]);
+    assert_eq!(seeded["interactions"], 1500);
+    let page = json(data.path(), &["timeline", "--search", "refund", "--limit", "5"]);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    for item in items {
+        let text = format!("{} {} {}", item["subject"], item["body"], item["summary"]).to_lowercase();
+        assert!(text.contains("refund"), "{text}");
+    }
+    // The cursor continues where the page ended, newest first.
+    let key = page["next"]["key"].as_i64().unwrap().to_string();
+    let next = json(data.path(), &["timeline", "--search", "refund", "--limit", "5", "--after", &key]);
+    let last = items.last().unwrap()["occurred_at"].as_i64().unwrap();
+    assert!(next["items"].as_array().unwrap().iter().all(|i| i["occurred_at"].as_i64().unwrap() <= last));
+
+    // Channel and contact filters.
+    let sms = json(data.path(), &["timeline", "--channel", "sms,voice_ai", "--limit", "50"]);
+    assert!(sms["items"].as_array().unwrap().iter().all(|i| i["channel"] == "sms" || i["channel"] == "voice_ai"));
+    let contact = &json(data.path(), &["contact", "list", "--limit", "1"])[0];
+    let email = contact["identities"][0]["value"].as_str().unwrap().to_owned();
+    let theirs = json(data.path(), &["timeline", "--contact", &email]);
+    assert!(theirs["items"].as_array().unwrap().iter().all(|i| i["contact_id"] == contact["id"]));
+}
+
+#[test]
+fn businesses_are_created_switched_renamed_backed_up_restored_and_trashed() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let a = json(d, &["business", "new", "Acme Plumbing"]);
+    assert_eq!(a["current"], true);
+    json(d, &["business", "new", "Bolt Electric", "--region", "GB", "--use"]);
+    let added = json(d, &["contact", "add", "--name", "Nia", "--phone", "020 7946 0958", "--email", "Nia@Bolt.example"]);
+    assert_eq!(added["identities"][0]["value"], "nia@bolt.example");
+    assert_eq!(added["identities"][1]["value"], "+442079460958", "the business's region applies");
+    json(d, &["business", "rename", "Bolt Electric", "Bolt & Sons"]);
+    let backup = d.join("bolt.backup.sqlite");
+    ok(d, &["business", "backup", backup.to_str().unwrap()]);
+    let restored = json(d, &["business", "restore", backup.to_str().unwrap(), "--name", "Bolt copy"]);
+    let shown = json(d, &["--business", "Bolt copy", "contact", "show", "+442079460958"]);
+    assert_eq!(shown["name"], "Nia");
+    ok(d, &["business", "delete", restored["id"].as_str().unwrap()]);
+    let names: Vec<Value> = json(d, &["business", "list"]).as_array().unwrap().iter().map(|b| b["name"].clone()).collect();
+    assert_eq!(names, ["Acme Plumbing", "Bolt & Sons"]);
+    assert_eq!(std::fs::read_dir(d.join("trash")).unwrap().count(), 1, "deleted to the trash folder");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_an_exit_code_and_changes_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    fails(d, &["timeline"], 3);
+    json(d, &["business", "new", "Cafe"]);
+    json(d, &["contact", "add", "--name", "Ann", "--email", "ann@cafe.example"]);
+    let business = json(d, &["business", "list"])[0]["path"].as_str().unwrap().to_owned();
+    // A first read checkpoints the WAL into the file, so what follows compares like with like.
+    ok(d, &["timeline"]);
+    let before = snapshot(d);
+
+    assert!(fails(d, &["--business", "Nope", "timeline"], 3).contains("no business named"));
+    assert!(fails(d, &["timeline", "--channel", "fax"], 2).contains("unknown channel"));
+    assert!(fails(d, &["timeline", "--since", "2026-02-30"], 2).contains("invalid date"));
+    assert!(fails(d, &["timeline", "--since", "2026-03-01", "--until", "2026-01-01"], 2).contains("date range"));
+    assert!(fails(d, &["timeline", "--after", "yesterday"], 2).contains("invalid cursor"));
+    assert!(fails(d, &["contact", "add", "--name", "X", "--phone", "12"], 2).contains("invalid phone"));
+    assert!(fails(d, &["contact", "add", "--name", "X", "--email", "not-an-email"], 2).contains("invalid email"));
+    assert!(fails(d, &["contact", "add", "--name", "Y", "--email", "ANN@cafe.example"], 2).contains("already belongs"));
+    assert!(fails(d, &["contact", "show", "nobody@cafe.example"], 3).contains("not found"));
+    assert!(fails(d, &["business", "new", "cafe"], 2).contains("already exists"));
+    assert!(fails(d, &["business", "new", "Other", "--region", "Narnia"], 2).contains("unknown phone region"));
+    // Search text that is FTS syntax is searched as words, not an error.
+    ok(d, &["timeline", "--search", "\"unbalanced AND (NEAR*"]);
+    assert_eq!(snapshot(d), before, "no bad input changed any file");
+
+    // A damaged business file: a clear message and exit code 4, file untouched.
+    std::fs::write(&business, b"not a database at all".repeat(500)).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{business}{suffix}"));
+    }
+    let damaged = std::fs::read(&business).unwrap();
+    assert!(fails(d, &["timeline"], 4).contains("corrupt"));
+    assert_eq!(std::fs::read(&business).unwrap(), damaged);
+}
+
+/// Every file in the data folder with its bytes, except SQLite's shared-memory index.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.to_string_lossy().ends_with("-shm") && !path.ends_with("registry.lock") {
+                files.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
