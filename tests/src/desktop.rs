@@ -66,6 +66,9 @@ impl Desktop {
             Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]),
             "dbus-daemon",
         )?;
+        let logs = crate::target_dir().join("e2e-logs");
+        std::fs::create_dir_all(&logs)?;
+        let driver_log = std::fs::File::create(logs.join("tauri-driver.log"))?;
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Guard(
@@ -76,9 +79,9 @@ impl Desktop {
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
                 .env("HEARTH_DATA_DIR", data_dir)
                 .env("GDK_BACKEND", "x11")
-                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it, WebDriver screenshots hang.
+                .stdout(driver_log.try_clone()?)
+                .stderr(driver_log)
                 .spawn()
                 .context("cannot start tauri-driver: cargo install tauri-driver (see README)")?,
         );
@@ -87,14 +90,19 @@ impl Desktop {
         caps.insert("tauri:options".into(), json!({ "application": app }));
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
+        // tauri-driver needs a moment to listen; each attempt is bounded so a stuck
+        // session start fails the test instead of hanging it.
         let client = loop {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
-                Ok(client) => break client,
-                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+            let mut builder = ClientBuilder::native();
+            builder.capabilities(caps.clone());
+            match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
+                Ok(Ok(client)) => break client,
+                Ok(Err(e)) if started.elapsed() < Duration::from_secs(30) => {
                     let _ = e;
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
-                Err(e) => bail!("cannot start a WebDriver session with the app: {e}"),
+                Ok(Err(e)) => bail!("cannot start a WebDriver session with the app: {e}"),
+                Err(_) => bail!("starting a WebDriver session with the app took over a minute"),
             }
         };
         Ok(Desktop { client, _driver: driver, _bus: bus, _display: display })

@@ -30,27 +30,38 @@ fn code(err: &anyhow::Error) -> u8 {
         {
             return BAD_INPUT;
         }
-        if let Some(e) = cause.downcast_ref::<BusinessError>() {
-            match e {
-                BusinessError::NotFound(_) | BusinessError::NoneYet => return NOT_FOUND,
-                BusinessError::NameTaken(_) | BusinessError::InvalidName(_) => return BAD_INPUT,
-                BusinessError::NotABackup { .. } => return DATABASE,
-                _ => {}
-            }
-        }
-        if let Some(e) = cause.downcast_ref::<StoreError>() {
-            match e {
-                StoreError::NotFound { .. } | StoreError::Missing { .. } => return NOT_FOUND,
-                StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
-                    return BAD_INPUT
-                }
-                StoreError::Locked { .. }
-                | StoreError::Corrupt { .. }
-                | StoreError::SchemaTooNew { .. } => return DATABASE,
-                e if e.is_locked() => return DATABASE,
-                _ => {}
-            }
+        let code = match cause.downcast_ref::<BusinessError>() {
+            Some(e) => business_code(e),
+            None => cause.downcast_ref::<StoreError>().and_then(store_code),
+        };
+        if let Some(code) = code {
+            return code;
         }
     }
     1
+}
+
+fn business_code(e: &BusinessError) -> Option<u8> {
+    match e {
+        BusinessError::NotFound(_) | BusinessError::NoneYet => Some(NOT_FOUND),
+        BusinessError::NameTaken(_) | BusinessError::InvalidName(_) => Some(BAD_INPUT),
+        BusinessError::NotABackup { .. } => Some(DATABASE),
+        // Transparent: its source chain skips the store error itself.
+        BusinessError::Store(e) => store_code(e),
+        _ => None,
+    }
+}
+
+fn store_code(e: &StoreError) -> Option<u8> {
+    match e {
+        StoreError::NotFound { .. } | StoreError::Missing { .. } => Some(NOT_FOUND),
+        StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
+            Some(BAD_INPUT)
+        }
+        StoreError::Locked { .. } | StoreError::Corrupt { .. } | StoreError::SchemaTooNew { .. } => {
+            Some(DATABASE)
+        }
+        e if e.is_locked() => Some(DATABASE),
+        _ => None,
+    }
 }

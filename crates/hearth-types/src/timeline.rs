@@ -44,10 +44,24 @@ pub struct ContactSummary {
 }
 
 /// Keyset position in a newest-first timeline: the sort key of the last item of the
-/// previous page. Opaque to clients: pass back what the store returned.
+/// previous page. Opaque to clients: pass back what the store returned. In JSON the key is
+/// a string, because sort keys exceed the integers JavaScript numbers hold exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineCursor {
+    #[serde(with = "i64_as_string")]
     pub key: i64,
+}
+
+mod i64_as_string {
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(de::Error::custom)
+    }
 }
 
 /// A timeline query. Empty `channels` means every channel.
@@ -65,6 +79,20 @@ pub struct TimelineRequest {
     pub after: Option<TimelineCursor>,
     /// Page size; the core caps it.
     pub limit: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_keys_travel_as_strings_without_losing_digits() {
+        let cursor = TimelineCursor { key: 1_882_424_937_051_468_517 };
+        let json = serde_json::to_string(&cursor).unwrap();
+        assert_eq!(json, r#"{"key":"1882424937051468517"}"#);
+        assert_eq!(serde_json::from_str::<TimelineCursor>(&json).unwrap(), cursor);
+        assert!(serde_json::from_str::<TimelineCursor>(r#"{"key":"x"}"#).is_err());
+    }
 }
 
 /// One interaction on the timeline.

@@ -42,6 +42,12 @@ pub enum ContactCmd {
 
 pub async fn run(ctx: &Ctx, cmd: ContactCmd) -> anyhow::Result<()> {
     let store = open_store(ctx).await?;
+    let result = run_on(ctx, &store, cmd).await;
+    store.close().await;
+    result
+}
+
+async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyhow::Result<()> {
     match cmd {
         ContactCmd::Add { name, emails, phones, company, status, notes } => {
             let identities = emails

@@ -50,7 +50,9 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
         after,
         limit: Some(args.limit),
     };
-    let page = store.timeline(&request).await?;
+    let page = store.timeline(&request).await;
+    store.close().await;
+    let page = page?;
     if ctx.json {
         return output::json(&page);
     }
