@@ -18,13 +18,20 @@ pub async fn create_business(
     state: State<'_, AppState>,
     request: CreateBusiness,
 ) -> Result<AppStatus, CommandError> {
-    let (business, store) = state.registry.create(&request.name).await.map_err(from_business)?;
+    let (business, store) = state
+        .registry
+        .create(&request.name)
+        .await
+        .map_err(from_business)?;
     if request.demo {
         demo::seed(&store, &DemoOptions::default(), |_, _| {})
             .await
             .map_err(|e| CommandError::Internal(e.to_string()))?;
     }
-    let business = state.registry.set_current(&business.id).map_err(from_business)?;
+    let business = state
+        .registry
+        .set_current(&business.id)
+        .map_err(from_business)?;
     *state.open.write().await = Some((business, store));
     state.registry.status().map_err(from_business)
 }
@@ -35,8 +42,15 @@ pub async fn open_business(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<AppStatus, CommandError> {
-    let (business, store) = state.registry.open(Some(&id)).await.map_err(from_business)?;
-    state.registry.set_current(&business.id).map_err(from_business)?;
+    let (business, store) = state
+        .registry
+        .open(Some(&id))
+        .await
+        .map_err(from_business)?;
+    state
+        .registry
+        .set_current(&business.id)
+        .map_err(from_business)?;
     *state.open.write().await = Some((business, store));
     state.registry.status().map_err(from_business)
 }

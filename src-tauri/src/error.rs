@@ -10,9 +10,9 @@ pub fn from_store(e: StoreError) -> CommandError {
         StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
             CommandError::BadInput(message)
         }
-        StoreError::Locked { .. } | StoreError::Corrupt { .. } | StoreError::SchemaTooNew { .. } => {
-            CommandError::Database(message)
-        }
+        StoreError::Locked { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::SchemaTooNew { .. } => CommandError::Database(message),
         _ => CommandError::Internal(message),
     }
 }

@@ -21,6 +21,9 @@ impl AppState {
                 None
             }
         };
-        AppState { registry, open: RwLock::new(open) }
+        AppState {
+            registry,
+            open: RwLock::new(open),
+        }
     }
 }

@@ -59,7 +59,15 @@ impl Desktop {
     pub async fn start(data_dir: &Path) -> Result<Desktop> {
         let app = binary("hearth-desktop");
         let (display, number) = spawn_reporting(
-            Command::new("Xvfb").args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]),
+            Command::new("Xvfb").args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ]),
             "Xvfb",
         )?;
         let (bus, address) = spawn_reporting(
@@ -73,7 +81,12 @@ impl Desktop {
         let native_port = free_port()?;
         let driver = Guard(
             Command::new("tauri-driver")
-                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
                 .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
                 .env("DISPLAY", format!(":{number}"))
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
@@ -105,7 +118,12 @@ impl Desktop {
                 Err(_) => bail!("starting a WebDriver session with the app took over a minute"),
             }
         };
-        Ok(Desktop { client, _driver: driver, _bus: bus, _display: display })
+        Ok(Desktop {
+            client,
+            _driver: driver,
+            _bus: bus,
+            _display: display,
+        })
     }
 
     /// Waits for an element to appear.

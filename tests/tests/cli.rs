@@ -35,28 +35,58 @@ fn fails(data: &Path, args: &[&str], code: i32) -> String {
 #[test]
 fn demo_seed_then_search_the_timeline_as_json() {
     let data = tempfile::tempdir().unwrap();
-    let seeded = json(data.path(), &["demo", "seed", "--contacts", "80", "--interactions", "1500"]);
+    let seeded = json(
+        data.path(),
+        &["demo", "seed", "--contacts", "80", "--interactions", "1500"],
+    );
     assert_eq!(seeded["interactions"], 1500);
-    let page = json(data.path(), &["timeline", "--search", "refund", "--limit", "5"]);
+    let page = json(
+        data.path(),
+        &["timeline", "--search", "refund", "--limit", "5"],
+    );
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 5);
     for item in items {
-        let text = format!("{} {} {}", item["subject"], item["body"], item["summary"]).to_lowercase();
+        let text =
+            format!("{} {} {}", item["subject"], item["body"], item["summary"]).to_lowercase();
         assert!(text.contains("refund"), "{text}");
     }
     // The cursor continues where the page ended, newest first.
     let key = page["next"]["key"].as_str().unwrap().to_owned();
-    let next = json(data.path(), &["timeline", "--search", "refund", "--limit", "5", "--after", &key]);
+    let next = json(
+        data.path(),
+        &[
+            "timeline", "--search", "refund", "--limit", "5", "--after", &key,
+        ],
+    );
     let last = items.last().unwrap()["occurred_at"].as_i64().unwrap();
-    assert!(next["items"].as_array().unwrap().iter().all(|i| i["occurred_at"].as_i64().unwrap() <= last));
+    assert!(next["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["occurred_at"].as_i64().unwrap() <= last));
 
     // Channel and contact filters.
-    let sms = json(data.path(), &["timeline", "--channel", "sms,voice_ai", "--limit", "50"]);
-    assert!(sms["items"].as_array().unwrap().iter().all(|i| i["channel"] == "sms" || i["channel"] == "voice_ai"));
+    let sms = json(
+        data.path(),
+        &["timeline", "--channel", "sms,voice_ai", "--limit", "50"],
+    );
+    assert!(sms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["channel"] == "sms" || i["channel"] == "voice_ai"));
     let contact = &json(data.path(), &["contact", "list", "--limit", "1"])[0];
-    let email = contact["identities"][0]["value"].as_str().unwrap().to_owned();
+    let email = contact["identities"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let theirs = json(data.path(), &["timeline", "--contact", &email]);
-    assert!(theirs["items"].as_array().unwrap().iter().all(|i| i["contact_id"] == contact["id"]));
+    assert!(theirs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["contact_id"] == contact["id"]));
 }
 
 #[test]
@@ -65,18 +95,66 @@ fn businesses_are_created_switched_renamed_backed_up_restored_and_trashed() {
     let d = data.path();
     let a = json(d, &["business", "new", "Acme Plumbing"]);
     assert_eq!(a["current"], true);
-    json(d, &["business", "new", "Bolt Electric", "--region", "GB", "--use"]);
-    let added = json(d, &["contact", "add", "--name", "Nia", "--phone", "020 7946 0958", "--email", "Nia@Bolt.example"]);
+    json(
+        d,
+        &[
+            "business",
+            "new",
+            "Bolt Electric",
+            "--region",
+            "GB",
+            "--use",
+        ],
+    );
+    let added = json(
+        d,
+        &[
+            "contact",
+            "add",
+            "--name",
+            "Nia",
+            "--phone",
+            "020 7946 0958",
+            "--email",
+            "Nia@Bolt.example",
+        ],
+    );
     assert_eq!(added["identities"][0]["value"], "nia@bolt.example");
-    assert_eq!(added["identities"][1]["value"], "+442079460958", "the business's region applies");
+    assert_eq!(
+        added["identities"][1]["value"], "+442079460958",
+        "the business's region applies"
+    );
     json(d, &["business", "rename", "Bolt Electric", "Bolt & Sons"]);
     let backup = d.join("bolt.backup.sqlite");
     ok(d, &["business", "backup", backup.to_str().unwrap()]);
-    let restored = json(d, &["business", "restore", backup.to_str().unwrap(), "--name", "Bolt copy"]);
-    let shown = json(d, &["--business", "Bolt copy", "contact", "show", "+442079460958"]);
+    let restored = json(
+        d,
+        &[
+            "business",
+            "restore",
+            backup.to_str().unwrap(),
+            "--name",
+            "Bolt copy",
+        ],
+    );
+    let shown = json(
+        d,
+        &[
+            "--business",
+            "Bolt copy",
+            "contact",
+            "show",
+            "+442079460958",
+        ],
+    );
     assert_eq!(shown["name"], "Nia");
     ok(d, &["business", "delete", restored["id"].as_str().unwrap()]);
-    let names: Vec<Value> = json(d, &["business", "list"]).as_array().unwrap().iter().map(|b| b["name"].clone()).collect();
+    let names: Vec<Value> = json(d, &["business", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].clone())
+        .collect();
     assert_eq!(names, ["Acme Plumbing", "Bolt & Sons"]);
     let trashed: Vec<_> = std::fs::read_dir(d.join("trash"))
         .unwrap()
@@ -92,21 +170,61 @@ fn bad_input_gets_a_clear_error_an_exit_code_and_changes_nothing() {
     let d = data.path();
     fails(d, &["timeline"], 3);
     json(d, &["business", "new", "Cafe"]);
-    json(d, &["contact", "add", "--name", "Ann", "--email", "ann@cafe.example"]);
-    let business = json(d, &["business", "list"])[0]["path"].as_str().unwrap().to_owned();
+    json(
+        d,
+        &[
+            "contact",
+            "add",
+            "--name",
+            "Ann",
+            "--email",
+            "ann@cafe.example",
+        ],
+    );
+    let business = json(d, &["business", "list"])[0]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let before = snapshot(d);
 
     assert!(fails(d, &["--business", "Nope", "timeline"], 3).contains("no business named"));
     assert!(fails(d, &["timeline", "--channel", "fax"], 2).contains("unknown channel"));
     assert!(fails(d, &["timeline", "--since", "2026-02-30"], 2).contains("invalid date"));
-    assert!(fails(d, &["timeline", "--since", "2026-03-01", "--until", "2026-01-01"], 2).contains("date range"));
+    assert!(fails(
+        d,
+        &["timeline", "--since", "2026-03-01", "--until", "2026-01-01"],
+        2
+    )
+    .contains("date range"));
     assert!(fails(d, &["timeline", "--after", "yesterday"], 2).contains("invalid cursor"));
-    assert!(fails(d, &["contact", "add", "--name", "X", "--phone", "12"], 2).contains("invalid phone"));
-    assert!(fails(d, &["contact", "add", "--name", "X", "--email", "not-an-email"], 2).contains("invalid email"));
-    assert!(fails(d, &["contact", "add", "--name", "Y", "--email", "ANN@cafe.example"], 2).contains("already belongs"));
+    assert!(
+        fails(d, &["contact", "add", "--name", "X", "--phone", "12"], 2).contains("invalid phone")
+    );
+    assert!(fails(
+        d,
+        &["contact", "add", "--name", "X", "--email", "not-an-email"],
+        2
+    )
+    .contains("invalid email"));
+    assert!(fails(
+        d,
+        &[
+            "contact",
+            "add",
+            "--name",
+            "Y",
+            "--email",
+            "ANN@cafe.example"
+        ],
+        2
+    )
+    .contains("already belongs"));
     assert!(fails(d, &["contact", "show", "nobody@cafe.example"], 3).contains("not found"));
     assert!(fails(d, &["business", "new", "cafe"], 2).contains("already exists"));
-    assert!(fails(d, &["business", "new", "Other", "--region", "Narnia"], 2).contains("unknown phone region"));
+    assert!(
+        fails(d, &["business", "new", "Other", "--region", "Narnia"], 2)
+            .contains("unknown phone region")
+    );
     // Search text that is FTS syntax is searched as words, not an error.
     ok(d, &["timeline", "--search", "\"unbalanced AND (NEAR*"]);
     assert_eq!(snapshot(d), before, "no bad input changed any file");
@@ -144,7 +262,11 @@ fn snapshot(dir: &Path) -> Vec<(String, u64)> {
                     .args(["-readonly", &name, ".dump"])
                     .output()
                     .expect("sqlite3 is installed");
-                assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+                assert!(
+                    dump.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&dump.stderr)
+                );
                 dump.stdout
             } else {
                 std::fs::read(&path).unwrap()

@@ -14,12 +14,10 @@ const DEMO_NAME: &str = "Brightside Home Services (demo)";
 /// What the page shows: (id, channel, text) per timeline row, once it is not loading.
 async fn shown(desktop: &Desktop) -> anyhow::Result<Option<Vec<(i64, String, String)>>> {
     let value = desktop
-        .js(
-            "const s = document.getElementById('timeline-status');
+        .js("const s = document.getElementById('timeline-status');
              if (!s || s.dataset.loading !== 'false') return null;
              return Array.from(document.querySelectorAll('#timeline .timeline-item'))
-               .map(e => [Number(e.dataset.id), e.dataset.channel, e.innerText]);",
-        )
+               .map(e => [Number(e.dataset.id), e.dataset.channel, e.innerText]);")
         .await?;
     Ok(serde_json::from_value(value)?)
 }
@@ -32,11 +30,17 @@ async fn expect_rows(desktop: &Desktop, expected: &[i64]) -> Vec<(i64, String, S
         if let Some(rows) = rows {
             let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
             if ids == expected || started.elapsed() > Duration::from_secs(20) {
-                assert_eq!(ids, expected, "the page shows other items than the core returns");
+                assert_eq!(
+                    ids, expected,
+                    "the page shows other items than the core returns"
+                );
                 return rows;
             }
         } else {
-            assert!(started.elapsed() < Duration::from_secs(20), "the timeline never finished loading");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the timeline never finished loading"
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -50,20 +54,42 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     // First start: the choice between the demo and an empty business.
     desktop.wait_for("#first-start").await.unwrap();
     desktop.screenshot("01-first-start").await.unwrap();
-    desktop.wait_for("#start-demo").await.unwrap().click().await.unwrap();
+    desktop
+        .wait_for("#start-demo")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     desktop.wait_for("#timeline .timeline-item").await.unwrap();
-    let name = desktop.wait_for("#business-name").await.unwrap().text().await.unwrap();
+    let name = desktop
+        .wait_for("#business-name")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(name, DEMO_NAME);
 
     // The core, reading the very file the app writes.
     let registry = Registry::at(data.path());
     let (business, store) = registry.open(None).await.unwrap();
     assert_eq!(business.name, DEMO_NAME);
-    assert!(store.count_interactions().await.unwrap() > 1_000, "the demo has a real history");
+    assert!(
+        store.count_interactions().await.unwrap() > 1_000,
+        "the demo has a real history"
+    );
     let core_ids = |request: TimelineRequest| {
         let store = store.clone();
         async move {
-            store.timeline(&request).await.unwrap().items.iter().map(|i| i.id).collect::<Vec<_>>()
+            store
+                .timeline(&request)
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|i| i.id)
+                .collect::<Vec<_>>()
         }
     };
 
@@ -73,8 +99,18 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     desktop.screenshot("02-timeline").await.unwrap();
 
     // Filter by one channel.
-    desktop.client.find(Locator::Css("#channel-filter [data-channel='sms']")).await.unwrap().click().await.unwrap();
-    let sms = TimelineRequest { channels: vec![Channel::Sms], ..Default::default() };
+    desktop
+        .client
+        .find(Locator::Css("#channel-filter [data-channel='sms']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let sms = TimelineRequest {
+        channels: vec![Channel::Sms],
+        ..Default::default()
+    };
     let rows = expect_rows(&desktop, &core_ids(sms.clone()).await).await;
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.1 == "sms"), "only SMS rows: {rows:?}");
@@ -83,28 +119,58 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     // Search within the filter.
     let search = desktop.client.find(Locator::Css("#search")).await.unwrap();
     search.send_keys("water heater").await.unwrap();
-    let sms_search = TimelineRequest { search: Some("water heater".into()), ..sms };
+    let sms_search = TimelineRequest {
+        search: Some("water heater".into()),
+        ..sms
+    };
     let rows = expect_rows(&desktop, &core_ids(sms_search).await).await;
     assert!(!rows.is_empty(), "the demo has texts about water heaters");
     for (_, channel, text) in &rows {
         assert_eq!(channel, "sms");
-        assert!(text.to_lowercase().contains("water heater"), "row does not match the search: {text}");
+        assert!(
+            text.to_lowercase().contains("water heater"),
+            "row does not match the search: {text}"
+        );
     }
     desktop.screenshot("04-search").await.unwrap();
 
     // Back to every channel: the search alone.
-    desktop.client.find(Locator::Css("#channel-filter [data-channel='all']")).await.unwrap().click().await.unwrap();
-    let all_search = TimelineRequest { search: Some("water heater".into()), ..Default::default() };
+    desktop
+        .client
+        .find(Locator::Css("#channel-filter [data-channel='all']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let all_search = TimelineRequest {
+        search: Some("water heater".into()),
+        ..Default::default()
+    };
     let page = store.timeline(&all_search).await.unwrap();
     let first: Vec<i64> = page.items.iter().map(|i| i.id).collect();
     let rows = expect_rows(&desktop, &first).await;
     let channels: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    assert!(channels.len() > 1, "a search across channels finds more than one kind: {channels:?}");
+    assert!(
+        channels.len() > 1,
+        "a search across channels finds more than one kind: {channels:?}"
+    );
 
     // The next page follows on.
     if let Some(next) = page.next {
-        desktop.client.find(Locator::Css("#load-more")).await.unwrap().click().await.unwrap();
-        let second = core_ids(TimelineRequest { after: Some(next), ..all_search }).await;
+        desktop
+            .client
+            .find(Locator::Css("#load-more"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let second = core_ids(TimelineRequest {
+            after: Some(next),
+            ..all_search
+        })
+        .await;
         expect_rows(&desktop, &[first, second].concat()).await;
     }
     desktop.screenshot("05-search-all-channels").await.unwrap();

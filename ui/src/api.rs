@@ -19,10 +19,11 @@ async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Resul
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value)
             .map_err(|e| CommandError::Internal(format!("unexpected answer to {cmd}: {e}"))),
-        Err(error) => Err(serde_wasm_bindgen::from_value::<CommandError>(error.clone())
-            .unwrap_or_else(|_| {
+        Err(error) => Err(
+            serde_wasm_bindgen::from_value::<CommandError>(error.clone()).unwrap_or_else(|_| {
                 CommandError::Internal(error.as_string().unwrap_or_else(|| format!("{error:?}")))
-            })),
+            }),
+        ),
     }
 }
 

@@ -58,9 +58,9 @@ fn store_code(e: &StoreError) -> Option<u8> {
         StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
             Some(BAD_INPUT)
         }
-        StoreError::Locked { .. } | StoreError::Corrupt { .. } | StoreError::SchemaTooNew { .. } => {
-            Some(DATABASE)
-        }
+        StoreError::Locked { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::SchemaTooNew { .. } => Some(DATABASE),
         e if e.is_locked() => Some(DATABASE),
         _ => None,
     }

@@ -23,7 +23,11 @@ use clap::{Parser, Subcommand};
 use commands::{business::BusinessCmd, contact::ContactCmd, demo::DemoCmd, timeline::TimelineArgs};
 
 #[derive(Debug, Parser)]
-#[command(name = "hearth", version, about = "Hearth, the local-first CRM, from the command line")]
+#[command(
+    name = "hearth",
+    version,
+    about = "Hearth, the local-first CRM, from the command line"
+)]
 pub struct Cli {
     /// The business to work on (name or id); defaults to the current one.
     #[arg(long, short = 'b', global = true, env = "HEARTH_BUSINESS")]
@@ -69,8 +73,14 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let ctx = Ctx { business: cli.business, json: cli.json };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let ctx = Ctx {
+        business: cli.business,
+        json: cli.json,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

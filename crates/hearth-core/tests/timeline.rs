@@ -9,8 +9,15 @@ const AS_OF: i64 = 1_763_683_200_000; // 2025-11-21
 
 async fn seeded() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("demo.sqlite")).await.unwrap();
-    let options = DemoOptions { contacts: 60, interactions: 2_500, seed: 11, as_of: AS_OF };
+    let store = Store::create(&dir.path().join("demo.sqlite"))
+        .await
+        .unwrap();
+    let options = DemoOptions {
+        contacts: 60,
+        interactions: 2_500,
+        seed: 11,
+        as_of: AS_OF,
+    };
     demo::seed(&store, &options, |_, _| {}).await.unwrap();
     (dir, store)
 }
@@ -34,7 +41,11 @@ fn words(item: &TimelineItem) -> Vec<String> {
     [&item.subject, &item.body, &item.summary]
         .into_iter()
         .flatten()
-        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect::<Vec<_>>())
+        .flat_map(|t| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -46,13 +57,24 @@ fn ids(items: &[TimelineItem]) -> Vec<i64> {
 async fn paging_visits_every_interaction_once_newest_first() {
     let (_dir, store) = seeded().await;
     let everything = all_pages(&store, TimelineRequest::default(), 37).await;
-    assert_eq!(everything.len() as i64, store.count_interactions().await.unwrap());
+    assert_eq!(
+        everything.len() as i64,
+        store.count_interactions().await.unwrap()
+    );
     let mut unique = ids(&everything);
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), everything.len(), "no item twice");
-    assert!(everything.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at), "newest first");
-    assert!(everything.iter().all(|i| i.occurred_at <= AS_OF), "nothing in the future");
+    assert!(
+        everything
+            .windows(2)
+            .all(|w| w[0].occurred_at >= w[1].occurred_at),
+        "newest first"
+    );
+    assert!(
+        everything.iter().all(|i| i.occurred_at <= AS_OF),
+        "nothing in the future"
+    );
 }
 
 #[tokio::test]
@@ -64,19 +86,32 @@ async fn every_filter_agrees_with_brute_force() {
     let until = AS_OF - 20 * 86_400_000;
     let cases: Vec<(TimelineRequest, Box<dyn Fn(&TimelineItem) -> bool>)> = vec![
         (
-            TimelineRequest { channels: vec![Channel::Sms, Channel::VoiceAi], ..Default::default() },
+            TimelineRequest {
+                channels: vec![Channel::Sms, Channel::VoiceAi],
+                ..Default::default()
+            },
             Box::new(|i| matches!(i.channel, Channel::Sms | Channel::VoiceAi)),
         ),
         (
-            TimelineRequest { contact_id: contact, ..Default::default() },
+            TimelineRequest {
+                contact_id: contact,
+                ..Default::default()
+            },
             Box::new(move |i| i.contact_id == contact),
         ),
         (
-            TimelineRequest { since: Some(since), until: Some(until), ..Default::default() },
+            TimelineRequest {
+                since: Some(since),
+                until: Some(until),
+                ..Default::default()
+            },
             Box::new(move |i| (since..until).contains(&i.occurred_at)),
         ),
         (
-            TimelineRequest { search: Some("refund ".into()), ..Default::default() },
+            TimelineRequest {
+                search: Some("refund ".into()),
+                ..Default::default()
+            },
             Box::new(|i| words(i).iter().any(|w| w == "refund")),
         ),
         (
@@ -97,8 +132,15 @@ async fn every_filter_agrees_with_brute_force() {
         ),
     ];
     for (request, keep) in cases {
-        let expected: Vec<i64> = everything.iter().filter(|i| keep(i)).map(|i| i.id).collect();
-        assert!(!expected.is_empty(), "a case that matches nothing proves nothing: {request:?}");
+        let expected: Vec<i64> = everything
+            .iter()
+            .filter(|i| keep(i))
+            .map(|i| i.id)
+            .collect();
+        assert!(
+            !expected.is_empty(),
+            "a case that matches nothing proves nothing: {request:?}"
+        );
         for page in [7, 50] {
             let got = all_pages(&store, request.clone(), page).await;
             assert_eq!(ids(&got), expected, "{request:?} with pages of {page}");
@@ -109,9 +151,25 @@ async fn every_filter_agrees_with_brute_force() {
 #[tokio::test]
 async fn hostile_search_text_is_just_text() {
     let (_dir, store) = seeded().await;
-    for text in ["\"", "AND", "NEAR(", "*", "col:refund", "refund OR", "'; DROP TABLE interactions; --", "😀", ""] {
-        let request = TimelineRequest { search: Some(text.into()), ..Default::default() };
-        store.timeline(&request).await.unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    for text in [
+        "\"",
+        "AND",
+        "NEAR(",
+        "*",
+        "col:refund",
+        "refund OR",
+        "'; DROP TABLE interactions; --",
+        "😀",
+        "",
+    ] {
+        let request = TimelineRequest {
+            search: Some(text.into()),
+            ..Default::default()
+        };
+        store
+            .timeline(&request)
+            .await
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
     assert!(store.count_interactions().await.unwrap() > 0);
 }

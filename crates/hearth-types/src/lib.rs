@@ -10,9 +10,9 @@ mod enums;
 mod error;
 mod timeline;
 
-pub use error::CommandError;
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
+pub use error::CommandError;
 pub use timeline::{
-    AppStatus, Business, ContactSummary, CreateBusiness, Identity, TimelineCursor, TimelineItem, TimelinePage,
-    TimelineRequest,
+    AppStatus, Business, ContactSummary, CreateBusiness, Identity, TimelineCursor, TimelineItem,
+    TimelinePage, TimelineRequest,
 };

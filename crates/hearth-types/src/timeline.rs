@@ -60,7 +60,9 @@ mod i64_as_string {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-        String::deserialize(deserializer)?.parse().map_err(de::Error::custom)
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(de::Error::custom)
     }
 }
 
@@ -87,10 +89,15 @@ mod tests {
 
     #[test]
     fn cursor_keys_travel_as_strings_without_losing_digits() {
-        let cursor = TimelineCursor { key: 1_882_424_937_051_468_517 };
+        let cursor = TimelineCursor {
+            key: 1_882_424_937_051_468_517,
+        };
         let json = serde_json::to_string(&cursor).unwrap();
         assert_eq!(json, r#"{"key":"1882424937051468517"}"#);
-        assert_eq!(serde_json::from_str::<TimelineCursor>(&json).unwrap(), cursor);
+        assert_eq!(
+            serde_json::from_str::<TimelineCursor>(&json).unwrap(),
+            cursor
+        );
         assert!(serde_json::from_str::<TimelineCursor>(r#"{"key":"x"}"#).is_err());
     }
 }

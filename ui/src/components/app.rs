@@ -46,7 +46,9 @@ fn shell(props: &ShellProps) -> Html {
         let on_status = props.on_status.clone();
         let error = error.clone();
         Callback::from(move |e: Event| {
-            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
             let id = select.value();
             let on_status = on_status.clone();
             let error = error.clone();

@@ -44,14 +44,20 @@ pub fn first_start(props: &FirstStartProps) -> Html {
     let on_demo = {
         let create = create.clone();
         Callback::from(move |_: MouseEvent| {
-            create.emit(CreateBusiness { name: DEMO_NAME.to_owned(), demo: true })
+            create.emit(CreateBusiness {
+                name: DEMO_NAME.to_owned(),
+                demo: true,
+            })
         })
     };
     let on_empty = {
         let name = name.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            create.emit(CreateBusiness { name: (*name).clone(), demo: false })
+            create.emit(CreateBusiness {
+                name: (*name).clone(),
+                demo: false,
+            })
         })
     };
     let on_name = {

@@ -41,8 +41,9 @@ pub fn timeline_view() -> Html {
         let channel = *channel;
         let selected = state.channels.contains(&channel);
         let dispatcher = state.dispatcher();
-        let onclick =
-            Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::ToggleChannel(channel)));
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(TimelineAction::ToggleChannel(channel))
+        });
         html! {
             <button class={classes!("chip", format!("ch-{channel}"), selected.then_some("on"))}
                 data-channel={channel.as_str()} aria-pressed={selected.to_string()} {onclick}>
@@ -58,7 +59,11 @@ pub fn timeline_view() -> Html {
     } else if state.items.is_empty() {
         html! { "No interactions match these filters." }
     } else {
-        let more = if state.next.is_some() { ", more below" } else { "" };
+        let more = if state.next.is_some() {
+            ", more below"
+        } else {
+            ""
+        };
         html! { format!("{} shown{more}", state.items.len()) }
     };
     let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));

@@ -34,8 +34,15 @@ fn fetch(state: &UseReducerHandle<TimelineState>, generation: u32, append: bool)
     dispatcher.dispatch(TimelineAction::Loading { generation });
     spawn_local(async move {
         let action = match api::timeline(&request).await {
-            Ok(page) => TimelineAction::Loaded { generation, page, append },
-            Err(error) => TimelineAction::Failed { generation, error: error.to_string() },
+            Ok(page) => TimelineAction::Loaded {
+                generation,
+                page,
+                append,
+            },
+            Err(error) => TimelineAction::Failed {
+                generation,
+                error: error.to_string(),
+            },
         };
         dispatcher.dispatch(action);
     });

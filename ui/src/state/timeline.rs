@@ -30,9 +30,18 @@ pub enum TimelineAction {
     AllChannels,
     Search(String),
     /// A fetch started for this generation.
-    Loading { generation: u32 },
-    Loaded { generation: u32, page: TimelinePage, append: bool },
-    Failed { generation: u32, error: String },
+    Loading {
+        generation: u32,
+    },
+    Loaded {
+        generation: u32,
+        page: TimelinePage,
+        append: bool,
+    },
+    Failed {
+        generation: u32,
+        error: String,
+    },
     ToggleDetails(i64),
     /// The business changed: start over.
     Reset,
@@ -99,19 +108,48 @@ impl Reducible for TimelineState {
                 ..TimelineState::default()
             },
             TimelineAction::Loading { generation } if generation == self.generation => {
-                TimelineState { loading: true, error: None, ..(*self).clone() }
+                TimelineState {
+                    loading: true,
+                    error: None,
+                    ..(*self).clone()
+                }
             }
-            TimelineAction::Loaded { generation, page, append } if generation == self.generation => {
-                let mut items = if append { self.items.clone() } else { Vec::new() };
+            TimelineAction::Loaded {
+                generation,
+                page,
+                append,
+            } if generation == self.generation => {
+                let mut items = if append {
+                    self.items.clone()
+                } else {
+                    Vec::new()
+                };
                 items.extend(page.items);
-                TimelineState { items, next: page.next, loading: false, error: None, ..(*self).clone() }
+                TimelineState {
+                    items,
+                    next: page.next,
+                    loading: false,
+                    error: None,
+                    ..(*self).clone()
+                }
             }
             TimelineAction::Failed { generation, error } if generation == self.generation => {
-                TimelineState { loading: false, error: Some(error), ..(*self).clone() }
+                TimelineState {
+                    loading: false,
+                    error: Some(error),
+                    ..(*self).clone()
+                }
             }
             TimelineAction::ToggleDetails(id) => {
-                let expanded = if self.expanded == Some(id) { None } else { Some(id) };
-                TimelineState { expanded, ..(*self).clone() }
+                let expanded = if self.expanded == Some(id) {
+                    None
+                } else {
+                    Some(id)
+                };
+                TimelineState {
+                    expanded,
+                    ..(*self).clone()
+                }
             }
             // An answer for an older generation: ignore it.
             TimelineAction::Loading { .. }
@@ -150,8 +188,8 @@ mod tests {
 
     fn page(ids: &[i64], more: bool) -> TimelinePage {
         let items: Vec<_> = ids.iter().map(|id| item(*id)).collect();
-        let next = more.then(|| {
-            TimelineCursor { key: items.last().unwrap().id }
+        let next = more.then(|| TimelineCursor {
+            key: items.last().unwrap().id,
         });
         TimelinePage { items, next }
     }
@@ -160,7 +198,11 @@ mod tests {
     fn filters_start_a_new_generation_and_drop_loaded_items() {
         let s = Rc::new(TimelineState::default());
         let g0 = s.generation;
-        let s = s.reduce(TimelineAction::Loaded { generation: g0, page: page(&[1, 2], true), append: false });
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g0,
+            page: page(&[1, 2], true),
+            append: false,
+        });
         assert_eq!(s.items.len(), 2);
         let s = s.reduce(TimelineAction::ToggleChannel(Channel::Email));
         assert_eq!(s.generation, g0 + 1);
@@ -175,9 +217,17 @@ mod tests {
         let s = Rc::new(TimelineState::default());
         let old = s.generation;
         let s = s.reduce(TimelineAction::Search("leak".into()));
-        let s = s.reduce(TimelineAction::Loaded { generation: old, page: page(&[9], false), append: false });
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: old,
+            page: page(&[9], false),
+            append: false,
+        });
         assert!(s.items.is_empty(), "stale page ignored");
-        let s = s.reduce(TimelineAction::Loaded { generation: s.generation, page: page(&[3], false), append: false });
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: s.generation,
+            page: page(&[3], false),
+            append: false,
+        });
         assert_eq!(s.items[0].id, 3);
         assert!(!s.loading);
     }
@@ -186,10 +236,18 @@ mod tests {
     fn more_pages_append_and_the_cursor_advances() {
         let s = Rc::new(TimelineState::default());
         let g = s.generation;
-        let s = s.reduce(TimelineAction::Loaded { generation: g, page: page(&[1, 2], true), append: false });
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&[1, 2], true),
+            append: false,
+        });
         let cursor = s.next;
         assert_eq!(s.request(cursor).after, cursor);
-        let s = s.reduce(TimelineAction::Loaded { generation: g, page: page(&[3], false), append: true });
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&[3], false),
+            append: true,
+        });
         assert_eq!(s.items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(s.next, None);
     }
@@ -199,7 +257,10 @@ mod tests {
         let s = Rc::new(TimelineState::default()).reduce(TimelineAction::Search("   ".into()));
         assert_eq!(s.request(None).search, None);
         let g = s.generation;
-        let s = s.reduce(TimelineAction::Failed { generation: g, error: "database locked".into() });
+        let s = s.reduce(TimelineAction::Failed {
+            generation: g,
+            error: "database locked".into(),
+        });
         assert_eq!(s.error.as_deref(), Some("database locked"));
         assert!(!s.loading);
     }

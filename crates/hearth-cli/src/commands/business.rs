@@ -41,14 +41,21 @@ pub enum BusinessCmd {
 pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
     let registry = Registry::from_env()?;
     match cmd {
-        BusinessCmd::New { name, region, make_current } => {
+        BusinessCmd::New {
+            name,
+            region,
+            make_current,
+        } => {
             // Check the region before anything is created.
             hearth_core::domain::parse_region(&region)?;
             let (business, store) = registry.create(&name).await?;
             store.set_default_region(&region).await?;
             store.close().await;
-            let business =
-                if make_current { registry.set_current(&business.id)? } else { business };
+            let business = if make_current {
+                registry.set_current(&business.id)?
+            } else {
+                business
+            };
             show_one(ctx, &business, "created")
         }
         BusinessCmd::List => {
@@ -61,7 +68,12 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
             }
             for b in &list {
                 let mark = if b.current { "*" } else { " " };
-                println!("{mark} {}  {}  created {}", b.id, b.name, dates::show(b.created_at));
+                println!(
+                    "{mark} {}  {}  created {}",
+                    b.id,
+                    b.name,
+                    dates::show(b.created_at)
+                );
             }
             Ok(())
         }
@@ -87,9 +99,11 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
                 Ok(())
             }
         }
-        BusinessCmd::Restore { file, name } => {
-            show_one(ctx, &registry.restore(&file, name.as_deref()).await?, "restored")
-        }
+        BusinessCmd::Restore { file, name } => show_one(
+            ctx,
+            &registry.restore(&file, name.as_deref()).await?,
+            "restored",
+        ),
     }
 }
 

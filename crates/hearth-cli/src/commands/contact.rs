@@ -49,19 +49,41 @@ pub async fn run(ctx: &Ctx, cmd: ContactCmd) -> anyhow::Result<()> {
 
 async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyhow::Result<()> {
     match cmd {
-        ContactCmd::Add { name, emails, phones, company, status, notes } => {
+        ContactCmd::Add {
+            name,
+            emails,
+            phones,
+            company,
+            status,
+            notes,
+        } => {
             let identities = emails
                 .into_iter()
                 .map(|e| (IdentityKind::Email, e))
                 .chain(phones.into_iter().map(|p| (IdentityKind::Phone, p)))
                 .collect();
             let contact = store
-                .add_contact(&NewContact { name, company, status, notes, identities })
+                .add_contact(&NewContact {
+                    name,
+                    company,
+                    status,
+                    notes,
+                    identities,
+                })
                 .await?;
             print_one(ctx, &contact)
         }
-        ContactCmd::List { search, status, limit } => {
-            let filter = ContactFilter { search, status, limit: Some(limit), offset: None };
+        ContactCmd::List {
+            search,
+            status,
+            limit,
+        } => {
+            let filter = ContactFilter {
+                search,
+                status,
+                limit: Some(limit),
+                offset: None,
+            };
             let contacts = store.list_contacts(&filter).await?;
             if ctx.json {
                 return output::json(&contacts);
@@ -82,7 +104,11 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
 }
 
 fn identities(c: &ContactSummary) -> String {
-    c.identities.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(", ")
+    c.identities
+        .iter()
+        .map(|i| i.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_one(ctx: &Ctx, c: &ContactSummary) -> anyhow::Result<()> {

@@ -30,8 +30,18 @@ pub enum DemoCmd {
 }
 
 pub async fn run(ctx: &Ctx, cmd: DemoCmd) -> anyhow::Result<()> {
-    let DemoCmd::Seed { contacts, interactions, seed, as_of } = cmd;
-    let mut options = DemoOptions { contacts, interactions, seed, ..DemoOptions::default() };
+    let DemoCmd::Seed {
+        contacts,
+        interactions,
+        seed,
+        as_of,
+    } = cmd;
+    let mut options = DemoOptions {
+        contacts,
+        interactions,
+        seed,
+        ..DemoOptions::default()
+    };
     if let Some(day) = as_of {
         options.as_of = dates::parse(&day)?;
     }

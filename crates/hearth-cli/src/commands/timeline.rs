@@ -82,7 +82,12 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
 }
 
 fn parse_cursor(s: &str) -> Result<TimelineCursor, BadInput> {
-    s.trim().parse().map(|key| TimelineCursor { key }).map_err(|_| {
-        BadInput(format!("invalid cursor {s:?}: pass the number printed after `more: --after`"))
-    })
+    s.trim()
+        .parse()
+        .map(|key| TimelineCursor { key })
+        .map_err(|_| {
+            BadInput(format!(
+                "invalid cursor {s:?}: pass the number printed after `more: --after`"
+            ))
+        })
 }

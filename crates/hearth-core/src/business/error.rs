@@ -47,6 +47,10 @@ impl BusinessError {
         path: impl Into<PathBuf>,
     ) -> impl FnOnce(std::io::Error) -> BusinessError {
         let path = path.into();
-        move |source| BusinessError::Io { action, path, source }
+        move |source| BusinessError::Io {
+            action,
+            path,
+            source,
+        }
     }
 }

@@ -76,14 +76,21 @@ impl Registry {
     /// Every business, in the order they were created.
     pub fn list(&self) -> Result<Vec<Business>, BusinessError> {
         let file = self.load()?;
-        Ok(file.businesses.iter().map(|e| self.to_business(e, &file)).collect())
+        Ok(file
+            .businesses
+            .iter()
+            .map(|e| self.to_business(e, &file))
+            .collect())
     }
 
     /// The businesses and the current one, for the app's first screen.
     pub fn status(&self) -> Result<AppStatus, BusinessError> {
         let businesses = self.list()?;
         let current = businesses.iter().find(|b| b.current).cloned();
-        Ok(AppStatus { businesses, current })
+        Ok(AppStatus {
+            businesses,
+            current,
+        })
     }
 
     /// A business by id or by name (case-insensitive).
@@ -109,7 +116,12 @@ impl Registry {
         let mut file = self.load()?;
         ensure_name_free(&file, &name, None)?;
         let store = Store::create(&path).await?;
-        file.businesses.push(Entry { id: id.clone(), name, file: file_name, created_at: now_ms() });
+        file.businesses.push(Entry {
+            id: id.clone(),
+            name,
+            file: file_name,
+            created_at: now_ms(),
+        });
         if file.current.is_none() {
             file.current = Some(id.clone());
         }
@@ -224,12 +236,20 @@ impl Registry {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = fs::remove_file(format!("{}{suffix}", path.display()));
             }
-            return Err(BusinessError::NotABackup { path: backup.to_owned(), source });
+            return Err(BusinessError::NotABackup {
+                path: backup.to_owned(),
+                source,
+            });
         }
         let _lock = self.lock()?;
         let mut file = self.load()?;
         ensure_name_free(&file, &name, None)?;
-        file.businesses.push(Entry { id: id.clone(), name, file: file_name, created_at: now_ms() });
+        file.businesses.push(Entry {
+            id: id.clone(),
+            name,
+            file: file_name,
+            created_at: now_ms(),
+        });
         if file.current.is_none() {
             file.current = Some(id.clone());
         }
@@ -247,7 +267,12 @@ impl Registry {
         Business {
             id: entry.id.clone(),
             name: entry.name.clone(),
-            path: self.dir.join(BUSINESS_DIR).join(&entry.file).to_string_lossy().into_owned(),
+            path: self
+                .dir
+                .join(BUSINESS_DIR)
+                .join(&entry.file)
+                .to_string_lossy()
+                .into_owned(),
             created_at: entry.created_at,
             current: file.current.as_deref() == Some(entry.id.as_str()),
         }
@@ -259,7 +284,11 @@ impl Registry {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|source| BusinessError::BadRegistry { path, source }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(RegistryFile::default()),
-            Err(source) => Err(BusinessError::Io { action: "read", path, source }),
+            Err(source) => Err(BusinessError::Io {
+                action: "read",
+                path,
+                source,
+            }),
         }
     }
 
@@ -267,10 +296,14 @@ impl Registry {
     fn save(&self, file: &RegistryFile) -> Result<(), BusinessError> {
         let path = self.dir.join(REGISTRY_FILE);
         let tmp = self.dir.join(format!("{REGISTRY_FILE}.tmp"));
-        let json = serde_json::to_vec_pretty(file)
-            .map_err(|source| BusinessError::BadRegistry { path: path.clone(), source })?;
+        let json =
+            serde_json::to_vec_pretty(file).map_err(|source| BusinessError::BadRegistry {
+                path: path.clone(),
+                source,
+            })?;
         let mut out = fs::File::create(&tmp).map_err(BusinessError::io("write", &tmp))?;
-        out.write_all(&json).map_err(BusinessError::io("write", &tmp))?;
+        out.write_all(&json)
+            .map_err(BusinessError::io("write", &tmp))?;
         out.sync_all().map_err(BusinessError::io("write", &tmp))?;
         fs::rename(&tmp, &path).map_err(BusinessError::io("write", &path))
     }
@@ -292,7 +325,9 @@ impl Registry {
 
 fn check_name(name: &str) -> Result<String, BusinessError> {
     let trimmed = name.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > MAX_NAME || trimmed.contains(char::is_control)
+    if trimmed.is_empty()
+        || trimmed.chars().count() > MAX_NAME
+        || trimmed.contains(char::is_control)
     {
         return Err(BusinessError::InvalidName(name.to_owned()));
     }
@@ -304,8 +339,16 @@ fn find_entry<'a>(file: &'a RegistryFile, key: &str) -> Result<&'a Entry, Busine
     file.businesses
         .iter()
         .find(|e| e.id == key)
-        .or_else(|| file.businesses.iter().find(|e| e.name.eq_ignore_ascii_case(key)))
-        .or_else(|| file.businesses.iter().find(|e| e.name.to_lowercase() == key.to_lowercase()))
+        .or_else(|| {
+            file.businesses
+                .iter()
+                .find(|e| e.name.eq_ignore_ascii_case(key))
+        })
+        .or_else(|| {
+            file.businesses
+                .iter()
+                .find(|e| e.name.to_lowercase() == key.to_lowercase())
+        })
         .ok_or_else(|| BusinessError::NotFound(key.to_owned()))
 }
 
@@ -314,9 +357,10 @@ fn ensure_name_free(
     name: &str,
     except_id: Option<&str>,
 ) -> Result<(), BusinessError> {
-    let taken = file.businesses.iter().any(|e| {
-        Some(e.id.as_str()) != except_id && e.name.to_lowercase() == name.to_lowercase()
-    });
+    let taken = file
+        .businesses
+        .iter()
+        .any(|e| Some(e.id.as_str()) != except_id && e.name.to_lowercase() == name.to_lowercase());
     if taken {
         Err(BusinessError::NameTaken(name.to_owned()))
     } else {
@@ -335,18 +379,27 @@ mod tests {
         assert!(registry.status().unwrap().current.is_none());
         let (a, _store) = registry.create("Acme Plumbing").await.unwrap();
         let (b, _store) = registry.create("Bolt Electric").await.unwrap();
-        assert!(a.current && !b.current, "the first business becomes current");
+        assert!(
+            a.current && !b.current,
+            "the first business becomes current"
+        );
         assert!(matches!(
             registry.create(" acme plumbing ").await,
             Err(BusinessError::NameTaken(_))
         ));
-        assert!(matches!(registry.create("  ").await, Err(BusinessError::InvalidName(_))));
+        assert!(matches!(
+            registry.create("  ").await,
+            Err(BusinessError::InvalidName(_))
+        ));
 
         assert!(registry.set_current("bolt electric").unwrap().current);
         assert_eq!(registry.current().unwrap().unwrap().id, b.id);
         let renamed = registry.rename(&b.id, "Bolt & Sons").unwrap();
         assert_eq!(renamed.name, "Bolt & Sons");
-        assert!(matches!(registry.rename(&a.id, "bolt & sons"), Err(BusinessError::NameTaken(_))));
+        assert!(matches!(
+            registry.rename(&a.id, "bolt & sons"),
+            Err(BusinessError::NameTaken(_))
+        ));
 
         let trashed = registry.delete("Bolt & Sons").unwrap();
         assert!(trashed.exists());
@@ -354,7 +407,10 @@ mod tests {
         let left = registry.list().unwrap();
         assert_eq!(left.len(), 1);
         assert!(left[0].current, "current moves to a remaining business");
-        assert!(matches!(registry.find("Bolt & Sons"), Err(BusinessError::NotFound(_))));
+        assert!(matches!(
+            registry.find("Bolt & Sons"),
+            Err(BusinessError::NotFound(_))
+        ));
     }
 
     #[tokio::test]
@@ -365,9 +421,15 @@ mod tests {
         store.set_setting("probe", "kept").await.unwrap();
         let dest = dir.path().join("cafe-backup.sqlite");
         registry.backup(None, &dest).await.unwrap();
-        let restored = registry.restore(&dest, Some("Cafe restored")).await.unwrap();
+        let restored = registry
+            .restore(&dest, Some("Cafe restored"))
+            .await
+            .unwrap();
         let (_, copy) = registry.open(Some(&restored.id)).await.unwrap();
-        assert_eq!(copy.setting("probe").await.unwrap().as_deref(), Some("kept"));
+        assert_eq!(
+            copy.setting("probe").await.unwrap().as_deref(),
+            Some("kept")
+        );
     }
 
     #[tokio::test]
@@ -379,7 +441,9 @@ mod tests {
         let err = registry.restore(&junk, None).await.unwrap_err();
         assert!(matches!(err, BusinessError::NotABackup { .. }), "{err}");
         assert!(registry.list().unwrap().is_empty());
-        let leftovers = fs::read_dir(dir.path().join("data").join(BUSINESS_DIR)).unwrap().count();
+        let leftovers = fs::read_dir(dir.path().join("data").join(BUSINESS_DIR))
+            .unwrap()
+            .count();
         assert_eq!(leftovers, 0);
     }
 
@@ -388,8 +452,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(REGISTRY_FILE), b"{ not json").unwrap();
         let registry = Registry::at(dir.path());
-        assert!(matches!(registry.list(), Err(BusinessError::BadRegistry { .. })));
-        assert!(matches!(registry.set_current("x"), Err(BusinessError::BadRegistry { .. })));
-        assert_eq!(fs::read(dir.path().join(REGISTRY_FILE)).unwrap(), b"{ not json");
+        assert!(matches!(
+            registry.list(),
+            Err(BusinessError::BadRegistry { .. })
+        ));
+        assert!(matches!(
+            registry.set_current("x"),
+            Err(BusinessError::BadRegistry { .. })
+        ));
+        assert_eq!(
+            fs::read(dir.path().join(REGISTRY_FILE)).unwrap(),
+            b"{ not json"
+        );
     }
 }

@@ -42,7 +42,12 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { contacts: 150, interactions: 4_000, seed: 7, as_of: crate::now_ms() }
+        DemoOptions {
+            contacts: 150,
+            interactions: 4_000,
+            seed: 7,
+            as_of: crate::now_ms(),
+        }
     }
 }
 
@@ -81,7 +86,10 @@ pub async fn seed(
     if options.contacts == 0 {
         return Err(DemoError::NoContacts);
     }
-    let probe = ContactFilter { limit: Some(1), ..Default::default() };
+    let probe = ContactFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
     if !store.list_contacts(&probe).await?.is_empty() {
         return Err(DemoError::NotEmpty);
     }
@@ -89,9 +97,18 @@ pub async fn seed(
     store.set_setting("business_email", BUSINESS_EMAIL).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let people = seed_contacts(store, options.contacts, &mut rng).await?;
-    let mut builder = Builder { rng, as_of: options.as_of, episode: 0, pending: Vec::new(), orders: Vec::new() };
+    let mut builder = Builder {
+        rng,
+        as_of: options.as_of,
+        episode: 0,
+        pending: Vec::new(),
+        orders: Vec::new(),
+    };
     let total = u64::from(options.interactions);
-    let mut report = DemoReport { contacts: people.len() as u64, ..Default::default() };
+    let mut report = DemoReport {
+        contacts: people.len() as u64,
+        ..Default::default()
+    };
     while report.interactions < total {
         let who = builder.pick(&people);
         let left = (total - report.interactions) as usize;
@@ -136,9 +153,16 @@ async fn seed_contacts(
         let email = has_email.then(|| {
             let domain = match &company {
                 Some(c) => format!("{}.example", slug(c)),
-                None => text::MAIL_DOMAINS[rng.random_range(0..text::MAIL_DOMAINS.len())].to_owned(),
+                None => {
+                    text::MAIL_DOMAINS[rng.random_range(0..text::MAIL_DOMAINS.len())].to_owned()
+                }
             };
-            format!("{}.{}{}@{domain}", first.to_lowercase(), last.to_lowercase(), n + 1)
+            format!(
+                "{}.{}{}@{domain}",
+                first.to_lowercase(),
+                last.to_lowercase(),
+                n + 1
+            )
         });
         let phone = has_phone.then(|| demo_phone(n));
         let status = match rng.random_range(0..100) {
@@ -148,9 +172,9 @@ async fn seed_contacts(
             90..97 => ContactStatus::Vip,
             _ => ContactStatus::Blocked,
         };
-        let notes = rng.random_bool(0.3).then(|| {
-            text::NOTES[rng.random_range(0..text::NOTES.len())].to_owned()
-        });
+        let notes = rng
+            .random_bool(0.3)
+            .then(|| text::NOTES[rng.random_range(0..text::NOTES.len())].to_owned());
         let mut identities = Vec::new();
         if let Some(e) = &email {
             identities.push((IdentityKind::Email, e.clone()));
@@ -158,8 +182,19 @@ async fn seed_contacts(
         if let Some(p) = &phone {
             identities.push((IdentityKind::Phone, p.clone()));
         }
-        batch.push(NewContact { name: name.clone(), company, status: Some(status), notes, identities });
-        people.push(Person { id: 0, name, email, phone });
+        batch.push(NewContact {
+            name: name.clone(),
+            company,
+            status: Some(status),
+            notes,
+            identities,
+        });
+        people.push(Person {
+            id: 0,
+            name,
+            email,
+            phone,
+        });
         if batch.len() == 1_000 || n + 1 == count as usize {
             let ids = store.add_contacts(&batch).await?;
             let start = people.len() - ids.len();
@@ -247,11 +282,28 @@ impl Builder {
                 (0, _) => (topic.ask, Direction::Inbound, email, BUSINESS_EMAIL),
                 (_, true) => (topic.follow_up, Direction::Inbound, email, BUSINESS_EMAIL),
                 (1, false) => (topic.reply, Direction::Outbound, BUSINESS_EMAIL, email),
-                _ => ("You are very welcome, see you then!", Direction::Outbound, BUSINESS_EMAIL, email),
+                _ => (
+                    "You are very welcome, see you then!",
+                    Direction::Outbound,
+                    BUSINESS_EMAIL,
+                    email,
+                ),
             };
-            let subject = if step == 0 { topic.subject.to_owned() } else { format!("Re: {}", topic.subject) };
-            let greeting = if inbound { String::new() } else { format!("Hi {},\n\n", first_name(&who.name)) };
-            let signature = if inbound { format!("\n\n{}", who.name) } else { "\n\nBrightside Home Services".to_owned() };
+            let subject = if step == 0 {
+                topic.subject.to_owned()
+            } else {
+                format!("Re: {}", topic.subject)
+            };
+            let greeting = if inbound {
+                String::new()
+            } else {
+                format!("Hi {},\n\n", first_name(&who.name))
+            };
+            let signature = if inbound {
+                format!("\n\n{}", who.name)
+            } else {
+                "\n\nBrightside Home Services".to_owned()
+            };
             self.push(NewInteraction {
                 contact_id: Some(who.id),
                 subject: Some(subject),
@@ -309,14 +361,24 @@ impl Builder {
                 "success_evaluation": if booked { "true" } else { "false" },
                 "customer_turns": [topic.call_turn, "Thank you.", text::CUSTOMER_CLOSING],
             }),
-            ..NewInteraction::new(Channel::VoiceAi, Direction::Inbound, start, SOURCE, format!("vapi-{}", self.episode))
+            ..NewInteraction::new(
+                Channel::VoiceAi,
+                Direction::Inbound,
+                start,
+                SOURCE,
+                format!("vapi-{}", self.episode),
+            )
         });
     }
 
     fn carrier_call(&mut self, who: &Person, phone: &str, start: i64) {
         let inbound = self.rng.random_bool(0.6);
         let answered = self.rng.random_bool(0.8);
-        let seconds = if answered { self.rng.random_range(20..900) } else { 0 };
+        let seconds = if answered {
+            self.rng.random_range(20..900)
+        } else {
+            0
+        };
         let minutes = (seconds + 59) / 60;
         let summary = match (inbound, answered) {
             (true, true) => format!("Call from {} ({minutes} min)", who.name),
@@ -332,7 +394,11 @@ impl Builder {
             metadata: json!({ "number": phone, "answered": answered }),
             ..NewInteraction::new(
                 Channel::Call,
-                if inbound { Direction::Inbound } else { Direction::Outbound },
+                if inbound {
+                    Direction::Inbound
+                } else {
+                    Direction::Outbound
+                },
                 start,
                 SOURCE,
                 format!("call-{}", self.episode),
@@ -369,7 +435,13 @@ impl Builder {
         self.push(NewInteraction {
             contact_id: Some(who.id),
             body: Some(note.to_owned()),
-            ..NewInteraction::new(Channel::Note, Direction::Internal, start, SOURCE, format!("note-{}", self.episode))
+            ..NewInteraction::new(
+                Channel::Note,
+                Direction::Internal,
+                start,
+                SOURCE,
+                format!("note-{}", self.episode),
+            )
         });
     }
 }
@@ -385,9 +457,12 @@ async fn seed_pipeline(
     for person in people {
         if rng.random_bool(0.12) {
             let topic = &TOPICS[rng.random_range(0..TOPICS.len())];
-            let (stage, probability) =
-                [("qualified", 30), ("proposal", 50), ("negotiation", 70), ("won", 100)]
-                    [rng.random_range(0..4)];
+            let (stage, probability) = [
+                ("qualified", 30),
+                ("proposal", 50),
+                ("negotiation", 70),
+                ("won", 100),
+            ][rng.random_range(0..4)];
             deals.push(NewDeal {
                 contact_id: person.id,
                 title: topic.item.to_owned(),
@@ -431,7 +506,12 @@ mod tests {
     use crate::domain::{normalize_phone, Region};
 
     fn small() -> DemoOptions {
-        DemoOptions { contacts: 40, interactions: 600, seed: 3, as_of: 1_763_683_200_000 }
+        DemoOptions {
+            contacts: 40,
+            interactions: 600,
+            seed: 3,
+            as_of: 1_763_683_200_000,
+        }
     }
 
     #[test]
@@ -454,18 +534,30 @@ mod tests {
         assert_eq!(report.contacts, 40);
         assert_eq!(report.interactions, 600);
         seed(&b, &small(), |_, _| {}).await.unwrap();
-        let all = TimelineRequest { limit: Some(500), ..Default::default() };
+        let all = TimelineRequest {
+            limit: Some(500),
+            ..Default::default()
+        };
         let page_a = a.timeline(&all).await.unwrap();
         let page_b = b.timeline(&all).await.unwrap();
         assert_eq!(page_a.items.len(), 500);
         for (x, y) in page_a.items.iter().zip(&page_b.items) {
-            assert_eq!((x.occurred_at, &x.body, x.channel), (y.occurred_at, &y.body, y.channel));
+            assert_eq!(
+                (x.occurred_at, &x.body, x.channel),
+                (y.occurred_at, &y.body, y.channel)
+            );
         }
         // Every channel the demo promises shows up.
         let mut channels: Vec<_> = page_a.items.iter().map(|i| i.channel).collect();
         channels.sort();
         channels.dedup();
-        for c in [Channel::Email, Channel::Sms, Channel::VoiceAi, Channel::Call, Channel::Order] {
+        for c in [
+            Channel::Email,
+            Channel::Sms,
+            Channel::VoiceAi,
+            Channel::Call,
+            Channel::Order,
+        ] {
             assert!(channels.contains(&c), "{c} missing");
         }
     }
@@ -474,6 +566,9 @@ mod tests {
     async fn seeding_a_business_with_contacts_is_refused() {
         let store = Store::open_in_memory().await.unwrap();
         seed(&store, &small(), |_, _| {}).await.unwrap();
-        assert!(matches!(seed(&store, &small(), |_, _| {}).await, Err(DemoError::NotEmpty)));
+        assert!(matches!(
+            seed(&store, &small(), |_, _| {}).await,
+            Err(DemoError::NotEmpty)
+        ));
     }
 }

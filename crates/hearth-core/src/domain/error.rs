@@ -8,7 +8,11 @@ pub enum DomainError {
     #[error("invalid email address {0:?}: expected something like name@example.com")]
     InvalidEmail(String),
     #[error("invalid phone number {input:?} for default region {region}: {reason}")]
-    InvalidPhone { input: String, region: String, reason: String },
+    InvalidPhone {
+        input: String,
+        region: String,
+        reason: String,
+    },
     #[error("unknown phone region {0:?}: expected a two-letter country code such as US or GB")]
     InvalidRegion(String),
     #[error("invalid handle {0:?}: it must not be empty")]

@@ -44,7 +44,9 @@ pub fn normalize_email(input: &str) -> Result<String, DomainError> {
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;
     let valid_local = !local.is_empty()
         && local.len() <= 64
-        && !local.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
     let valid_domain = !domain.is_empty()
         && !domain.contains('@')
         && domain.split('.').all(|label| {
@@ -103,8 +105,20 @@ mod tests {
 
     #[test]
     fn emails_are_lower_cased_and_checked() {
-        assert_eq!(normalize_email("  Ann.Lee@Example.COM ").unwrap(), "ann.lee@example.com");
-        for bad in ["", "ann", "ann@", "@x.com", "a b@x.com", "ann@x..com", "ann@-x.com", "a@b@c"] {
+        assert_eq!(
+            normalize_email("  Ann.Lee@Example.COM ").unwrap(),
+            "ann.lee@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.com",
+            "a b@x.com",
+            "ann@x..com",
+            "ann@-x.com",
+            "a@b@c",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -112,13 +126,28 @@ mod tests {
     #[test]
     fn phones_become_e164_in_the_default_region() {
         let us = Region::default();
-        for written in ["(415) 555-0132", "415.555.0132", "+1 415 555 0132", "1-415-555-0132"] {
-            assert_eq!(normalize_phone(written, us).unwrap(), "+14155550132", "{written}");
+        for written in [
+            "(415) 555-0132",
+            "415.555.0132",
+            "+1 415 555 0132",
+            "1-415-555-0132",
+        ] {
+            assert_eq!(
+                normalize_phone(written, us).unwrap(),
+                "+14155550132",
+                "{written}"
+            );
         }
         let gb = parse_region("gb").unwrap();
-        assert_eq!(normalize_phone("020 7946 0958", gb).unwrap(), "+442079460958");
+        assert_eq!(
+            normalize_phone("020 7946 0958", gb).unwrap(),
+            "+442079460958"
+        );
         // A number with its own country code ignores the default region.
-        assert_eq!(normalize_phone("+44 20 7946 0958", us).unwrap(), "+442079460958");
+        assert_eq!(
+            normalize_phone("+44 20 7946 0958", us).unwrap(),
+            "+442079460958"
+        );
     }
 
     #[test]
@@ -126,8 +155,14 @@ mod tests {
         let us = Region::default();
         for bad in ["", "12", "hello", "+1 000 000 0000"] {
             let err = normalize_phone(bad, us).unwrap_err();
-            assert!(matches!(err, DomainError::InvalidPhone { .. }), "{bad:?}: {err}");
+            assert!(
+                matches!(err, DomainError::InvalidPhone { .. }),
+                "{bad:?}: {err}"
+            );
         }
-        assert_eq!(parse_region("XX"), Err(DomainError::InvalidRegion("XX".into())));
+        assert_eq!(
+            parse_region("XX"),
+            Err(DomainError::InvalidRegion("XX".into()))
+        );
     }
 }

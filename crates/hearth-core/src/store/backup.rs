@@ -9,7 +9,9 @@ impl Store {
     /// Writes a consistent copy of the database to `dest`, which must not exist yet.
     pub async fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
         if dest.exists() {
-            return Err(StoreError::Exists { path: dest.to_owned() });
+            return Err(StoreError::Exists {
+                path: dest.to_owned(),
+            });
         }
         let dest_str = dest.to_string_lossy().into_owned();
         sqlx::query("VACUUM INTO ?")
@@ -31,7 +33,9 @@ mod tests {
     #[tokio::test]
     async fn a_backup_opens_with_the_same_data() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(&dir.path().join("live.sqlite")).await.unwrap();
+        let store = Store::create(&dir.path().join("live.sqlite"))
+            .await
+            .unwrap();
         let added = store
             .add_contact(&NewContact {
                 name: "Cy".into(),

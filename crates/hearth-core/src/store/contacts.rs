@@ -58,7 +58,9 @@ impl Store {
         for (new, name, identities) in &prepared {
             ids.push(add_contact_tx(&mut tx, new, name, identities).await?);
         }
-        tx.commit().await.map_err(StoreError::query("commit new contacts"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit new contacts"))?;
         Ok(ids)
     }
 
@@ -73,7 +75,9 @@ impl Store {
         let value = normalize_identity(kind, raw, self.region())?;
         let mut tx = self.begin("find or create a contact").await?;
         let found = find_or_create_contact_tx(&mut tx, kind, &value, name).await?;
-        tx.commit().await.map_err(StoreError::query("commit a new contact"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit a new contact"))?;
         Ok(found)
     }
 
@@ -94,8 +98,19 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::query("read a contact"))?
-        .ok_or_else(|| StoreError::NotFound { what: "contact", key: id.to_string() })?;
-        summary(row.id, row.name, row.company, &row.status, row.created_at, row.updated_at, &row.identities)
+        .ok_or_else(|| StoreError::NotFound {
+            what: "contact",
+            key: id.to_string(),
+        })?;
+        summary(
+            row.id,
+            row.name,
+            row.company,
+            &row.status,
+            row.created_at,
+            row.updated_at,
+            &row.identities,
+        )
     }
 
     /// Resolves what a person types to name a contact: an id, an email or a phone number.
@@ -124,7 +139,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::query("look up an identity"))?
-        .ok_or(StoreError::NotFound { what: "contact", key: value })?;
+        .ok_or(StoreError::NotFound {
+            what: "contact",
+            key: value,
+        })?;
         self.contact(owner).await
     }
 
@@ -136,7 +154,11 @@ impl Store {
         let limit = i64::from(filter.limit.unwrap_or(100).clamp(1, 10_000));
         let offset = i64::from(filter.offset.unwrap_or(0));
         let status = filter.status.map(ContactStatus::as_str);
-        let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let search = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         // A search that looks like a phone number also matches its E.164 form.
         let phone = search.and_then(|s| normalize_phone(s, self.region()).ok());
         let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
@@ -167,7 +189,17 @@ impl Store {
         .await
         .map_err(StoreError::query("list contacts"))?;
         rows.into_iter()
-            .map(|r| summary(r.id, r.name, r.company, &r.status, r.created_at, r.updated_at, &r.identities))
+            .map(|r| {
+                summary(
+                    r.id,
+                    r.name,
+                    r.company,
+                    &r.status,
+                    r.created_at,
+                    r.updated_at,
+                    &r.identities,
+                )
+            })
             .collect()
     }
 
@@ -175,17 +207,24 @@ impl Store {
     pub async fn resolve_merged(&self, id: i64) -> Result<i64, StoreError> {
         let mut current = id;
         for _ in 0..MAX_MERGE_HOPS {
-            let merged = sqlx::query_scalar!("SELECT merged_into FROM contacts WHERE id = ?", current)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(StoreError::query("read a contact"))?
-                .ok_or_else(|| StoreError::NotFound { what: "contact", key: id.to_string() })?;
+            let merged =
+                sqlx::query_scalar!("SELECT merged_into FROM contacts WHERE id = ?", current)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::query("read a contact"))?
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "contact",
+                        key: id.to_string(),
+                    })?;
             match merged {
                 Some(next) => current = next,
                 None => return Ok(current),
             }
         }
-        Err(StoreError::Corrupt { path: self.path.clone(), source: None })
+        Err(StoreError::Corrupt {
+            path: self.path.clone(),
+            source: None,
+        })
     }
 
     pub(crate) async fn begin(
@@ -205,9 +244,15 @@ pub(crate) async fn find_or_create_contact_tx(
     name: Option<&str>,
 ) -> Result<ContactMatch, StoreError> {
     if let Some(owner) = identity_owner_tx(tx, kind, value).await? {
-        return Ok(ContactMatch { contact_id: owner, created: false });
+        return Ok(ContactMatch {
+            contact_id: owner,
+            created: false,
+        });
     }
-    let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(value);
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(value);
     let now = now_ms();
     let id = sqlx::query_scalar!(
         "INSERT INTO contacts (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id",
@@ -219,7 +264,10 @@ pub(crate) async fn find_or_create_contact_tx(
     .await
     .map_err(StoreError::query("insert a contact"))?;
     insert_identity_tx(tx, id, kind, value).await?;
-    Ok(ContactMatch { contact_id: id, created: true })
+    Ok(ContactMatch {
+        contact_id: id,
+        created: true,
+    })
 }
 
 async fn add_contact_tx(
@@ -237,7 +285,12 @@ async fn add_contact_tx(
             });
         }
     }
-    let company_id = match new.company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let company_id = match new
+        .company
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(company) => Some(company_id_tx(tx, company).await?),
         None => None,
     };
@@ -330,7 +383,9 @@ fn contact_name(name: &str, identities: &[(IdentityKind, String)]) -> Result<Str
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn summary(
@@ -342,12 +397,27 @@ fn summary(
     updated_at: i64,
     identities: &str,
 ) -> Result<ContactSummary, StoreError> {
-    let identities: Vec<Identity> = serde_json::from_str(identities)
-        .map_err(|source| StoreError::BadJson { column: "identities", id, source })?;
+    let identities: Vec<Identity> =
+        serde_json::from_str(identities).map_err(|source| StoreError::BadJson {
+            column: "identities",
+            id,
+            source,
+        })?;
     let status = status
         .parse::<ContactStatus>()
-        .map_err(|source| StoreError::BadEnum { column: "status", source })?;
-    Ok(ContactSummary { id, name, company, status, identities, created_at, updated_at })
+        .map_err(|source| StoreError::BadEnum {
+            column: "status",
+            source,
+        })?;
+    Ok(ContactSummary {
+        id,
+        name,
+        company,
+        status,
+        identities,
+        created_at,
+        updated_at,
+    })
 }
 
 #[cfg(test)]
@@ -373,10 +443,18 @@ mod tests {
         assert_eq!(added.company.as_deref(), Some("Lee Bakery"));
         let values: Vec<_> = added.identities.iter().map(|i| i.value.as_str()).collect();
         assert_eq!(values, ["ann@leebakery.com", "+14155550132"]);
-        for key in ["ann@leebakery.com", "ANN@leebakery.com", "+1 415 555 0132", "4155550132"] {
+        for key in [
+            "ann@leebakery.com",
+            "ANN@leebakery.com",
+            "+1 415 555 0132",
+            "4155550132",
+        ] {
             assert_eq!(store.find_contact(key).await.unwrap().id, added.id, "{key}");
         }
-        assert_eq!(store.find_contact(&added.id.to_string()).await.unwrap().id, added.id);
+        assert_eq!(
+            store.find_contact(&added.id.to_string()).await.unwrap().id,
+            added.id
+        );
     }
 
     #[tokio::test]
@@ -391,12 +469,21 @@ mod tests {
             .find_or_create_contact(IdentityKind::Phone, "+14155550199", None)
             .await
             .unwrap();
-        assert_eq!(again, ContactMatch { contact_id: first.contact_id, created: false });
+        assert_eq!(
+            again,
+            ContactMatch {
+                contact_id: first.contact_id,
+                created: false
+            }
+        );
         let unnamed = store
             .find_or_create_contact(IdentityKind::Email, "x@y.org", None)
             .await
             .unwrap();
-        assert_eq!(store.contact(unnamed.contact_id).await.unwrap().name, "x@y.org");
+        assert_eq!(
+            store.contact(unnamed.contact_id).await.unwrap().name,
+            "x@y.org"
+        );
     }
 
     #[tokio::test]
@@ -414,7 +501,14 @@ mod tests {
         let err = store.add_contact(&dup).await.unwrap_err();
         assert!(matches!(err, StoreError::IdentityTaken { .. }), "{err}");
         assert!(store.find_contact("new@x.com").await.is_err());
-        assert_eq!(store.list_contacts(&ContactFilter::default()).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .list_contacts(&ContactFilter::default())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[tokio::test]
@@ -425,7 +519,10 @@ mod tests {
             identities: vec![(IdentityKind::Phone, "12".into())],
             ..Default::default()
         };
-        assert!(matches!(store.add_contact(&bad).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            store.add_contact(&bad).await,
+            Err(StoreError::Invalid(_))
+        ));
         let nameless = NewContact::default();
         assert!(matches!(
             store.add_contact(&nameless).await,
@@ -438,15 +535,27 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let ann = store.add_contact(&ann()).await.unwrap();
         store
-            .add_contact(&NewContact { name: "100% Bob_".into(), ..Default::default() })
+            .add_contact(&NewContact {
+                name: "100% Bob_".into(),
+                ..Default::default()
+            })
             .await
             .unwrap();
         let find = |s: &str| {
             let store = store.clone();
             let s = s.to_owned();
             async move {
-                let filter = ContactFilter { search: Some(s), ..Default::default() };
-                store.list_contacts(&filter).await.unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>()
+                let filter = ContactFilter {
+                    search: Some(s),
+                    ..Default::default()
+                };
+                store
+                    .list_contacts(&filter)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.id)
+                    .collect::<Vec<_>>()
             }
         };
         assert_eq!(find("ann").await, [ann.id]);

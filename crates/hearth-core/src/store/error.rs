@@ -26,7 +26,11 @@ pub enum StoreError {
         "database file {path} was written by a newer Hearth (schema {found}, this build knows up \
          to {known}); update Hearth to open it"
     )]
-    SchemaTooNew { path: PathBuf, found: i64, known: i64 },
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot migrate database file {path}")]
     Migrate {
         path: PathBuf,
@@ -44,7 +48,11 @@ pub enum StoreError {
     #[error("{what} not found: {key}")]
     NotFound { what: &'static str, key: String },
     #[error("{kind} {value} already belongs to contact {contact_id}")]
-    IdentityTaken { kind: &'static str, value: String, contact_id: i64 },
+    IdentityTaken {
+        kind: &'static str,
+        value: String,
+        contact_id: i64,
+    },
     #[error(transparent)]
     Invalid(#[from] DomainError),
     #[error("invalid JSON in column {column} of row {id}")]
@@ -78,9 +86,7 @@ impl StoreError {
     pub fn is_locked(&self) -> bool {
         match self {
             StoreError::Locked { .. } => true,
-            StoreError::Query { source, .. } | StoreError::Open { source, .. } => {
-                is_busy(source)
-            }
+            StoreError::Query { source, .. } | StoreError::Open { source, .. } => is_busy(source),
             _ => false,
         }
     }

@@ -25,7 +25,9 @@ impl Store {
     ) -> Result<UpsertReport, StoreError> {
         let mut tx = self.begin("store interactions").await?;
         let report = upsert_interactions_tx(&mut tx, batch).await?;
-        tx.commit().await.map_err(StoreError::query("commit interactions"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit interactions"))?;
         Ok(report)
     }
 
@@ -52,7 +54,12 @@ pub(crate) async fn upsert_interactions_tx(
     }
     let mut written = 0;
     for item in batch {
-        let key = sort_key(item.occurred_at, &item.source, &item.source_account, &item.source_id);
+        let key = sort_key(
+            item.occurred_at,
+            &item.source,
+            &item.source_account,
+            &item.source_id,
+        );
         let mut probe = 0;
         loop {
             match upsert_one(tx, item, key + probe).await {
@@ -61,11 +68,19 @@ pub(crate) async fn upsert_interactions_tx(
                     break;
                 }
                 Err(e) if probe + 1 < KEY_PROBES && is_sort_key_clash(&e) => probe += 1,
-                Err(e) => return Err(StoreError::Query { action: "upsert an interaction", source: e }),
+                Err(e) => {
+                    return Err(StoreError::Query {
+                        action: "upsert an interaction",
+                        source: e,
+                    })
+                }
             }
         }
     }
-    Ok(UpsertReport { written, received: batch.len() as u64 })
+    Ok(UpsertReport {
+        written,
+        received: batch.len() as u64,
+    })
 }
 
 fn is_sort_key_clash(e: &sqlx::Error) -> bool {
@@ -152,17 +167,37 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let batch = [sms("a", 1, "hello there"), sms("b", 2, "second")];
         let first = store.upsert_interactions(&batch).await.unwrap();
-        assert_eq!(first, UpsertReport { written: 2, received: 2 });
+        assert_eq!(
+            first,
+            UpsertReport {
+                written: 2,
+                received: 2
+            }
+        );
         let again = store.upsert_interactions(&batch).await.unwrap();
         assert_eq!(again.written, 0, "identical records write nothing");
-        let changed = store.upsert_interactions(&[sms("a", 1, "edited body")]).await.unwrap();
+        let changed = store
+            .upsert_interactions(&[sms("a", 1, "edited body")])
+            .await
+            .unwrap();
         assert_eq!(changed.written, 1);
         assert_eq!(store.count_interactions().await.unwrap(), 2);
 
         // Full-text search follows the update: the old words are gone, the new ones found.
-        let search = |s: &str| TimelineRequest { search: Some(s.into()), ..Default::default() };
-        assert!(store.timeline(&search("hello")).await.unwrap().items.is_empty());
-        assert_eq!(store.timeline(&search("edited")).await.unwrap().items.len(), 1);
+        let search = |s: &str| TimelineRequest {
+            search: Some(s.into()),
+            ..Default::default()
+        };
+        assert!(store
+            .timeline(&search("hello"))
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+        assert_eq!(
+            store.timeline(&search("edited")).await.unwrap().items.len(),
+            1
+        );
     }
 
     #[tokio::test]
@@ -170,7 +205,10 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let mut bad = sms("c", 3, "bad sentiment");
         bad.sentiment = Some(7.0); // outside [-1, 1]: the CHECK constraint refuses it
-        let err = store.upsert_interactions(&[sms("ok", 1, "fine"), bad]).await.unwrap_err();
+        let err = store
+            .upsert_interactions(&[sms("ok", 1, "fine"), bad])
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Query { .. }), "{err}");
         assert_eq!(store.count_interactions().await.unwrap(), 0);
     }
@@ -187,7 +225,10 @@ mod tests {
                 seen.insert(key, id.clone()).map(|other| (other, id))
             })
             .unwrap();
-        store.upsert_interactions(&[sms(&a, 5, "first"), sms(&b, 5, "second")]).await.unwrap();
+        store
+            .upsert_interactions(&[sms(&a, 5, "first"), sms(&b, 5, "second")])
+            .await
+            .unwrap();
         assert_eq!(store.count_interactions().await.unwrap(), 2);
         let page = store.timeline(&TimelineRequest::default()).await.unwrap();
         assert_eq!(page.items.len(), 2);
@@ -196,8 +237,14 @@ mod tests {
     #[tokio::test]
     async fn times_outside_the_storable_range_are_refused() {
         let store = Store::open_in_memory().await.unwrap();
-        let err = store.upsert_interactions(&[sms("x", i64::MAX, "far future")]).await.unwrap_err();
-        assert!(matches!(err, StoreError::Invalid(DomainError::TimeOutOfRange(_))), "{err}");
+        let err = store
+            .upsert_interactions(&[sms("x", i64::MAX, "far future")])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid(DomainError::TimeOutOfRange(_))),
+            "{err}"
+        );
     }
 
     #[tokio::test]
@@ -206,7 +253,10 @@ mod tests {
         let mut scored = sms("s", 1, "great");
         scored.sentiment = Some(0.6);
         store.upsert_interactions(&[scored]).await.unwrap();
-        store.upsert_interactions(&[sms("s", 1, "great")]).await.unwrap();
+        store
+            .upsert_interactions(&[sms("s", 1, "great")])
+            .await
+            .unwrap();
         let page = store.timeline(&TimelineRequest::default()).await.unwrap();
         assert_eq!(page.items[0].sentiment, Some(0.6));
     }

@@ -28,7 +28,7 @@ use sqlx::sqlite::{
 pub use contacts::{ContactFilter, ContactMatch};
 pub use error::StoreError;
 pub use interactions::UpsertReport;
-pub use timeline::{TimelineQuery, MAX_PAGE, DEFAULT_PAGE};
+pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use crate::domain::Region;
 
@@ -67,7 +67,10 @@ impl Store {
     pub async fn open_in_memory() -> Result<Store, StoreError> {
         let path = PathBuf::from(":memory:");
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|source| StoreError::Open { path: path.clone(), source })?
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?
             .foreign_keys(true);
         // One connection that never expires: each in-memory connection is its own database.
         let pool = SqlitePoolOptions::new()
@@ -77,13 +80,18 @@ impl Store {
             .max_lifetime(None)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open { path: path.clone(), source })?;
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
         Store::finish_open(pool, path).await
     }
 
     async fn connect(path: &Path, mode: Mode) -> Result<Store, StoreError> {
         if mode == Mode::OpenExisting && !path.is_file() {
-            return Err(StoreError::Missing { path: path.to_owned() });
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
         }
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -94,8 +102,11 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000");
+        // A local file cannot drop a connection the way a network can: skip the ping that
+        // sqlx otherwise sends before handing out each connection (a thread round trip).
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| classify_open_error(path, source))?;
@@ -105,12 +116,20 @@ impl Store {
     async fn finish_open(pool: SqlitePool, path: PathBuf) -> Result<Store, StoreError> {
         check_schema(&pool, &path).await?;
         MIGRATOR.run(&pool).await.map_err(|source| match source {
-            sqlx::migrate::MigrateError::Execute(e) if error::is_busy(&e) => {
-                StoreError::Locked { path: path.clone(), source: e }
-            }
-            source => StoreError::Migrate { path: path.clone(), source },
+            sqlx::migrate::MigrateError::Execute(e) if error::is_busy(&e) => StoreError::Locked {
+                path: path.clone(),
+                source: e,
+            },
+            source => StoreError::Migrate {
+                path: path.clone(),
+                source,
+            },
         })?;
-        let store = Store { pool, path, region: Arc::default() };
+        let store = Store {
+            pool,
+            path,
+            region: Arc::default(),
+        };
         let region = store.load_default_region().await?;
         store.cache_region(region);
         Ok(store)
@@ -128,11 +147,17 @@ impl Store {
 
     /// The business's default phone region, used to normalize numbers without `+`.
     pub fn region(&self) -> Region {
-        *self.region.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .region
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn cache_region(&self, region: Region) {
-        *self.region.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = region;
+        *self
+            .region
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = region;
     }
 
     /// Runs SQLite's full integrity check; `Ok(())` when the answer is "ok".
@@ -145,7 +170,10 @@ impl Store {
             Ok(())
         } else {
             tracing::warn!(path = %self.path.display(), problems = ?rows, "integrity check failed");
-            Err(StoreError::Corrupt { path: self.path.clone(), source: None })
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                source: None,
+            })
         }
     }
 }
@@ -161,7 +189,10 @@ async fn check_schema(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> 
         return Ok(());
     }
     if !tables.iter().any(|t| t == "_sqlx_migrations") {
-        return Err(StoreError::Corrupt { path: path.to_owned(), source: None });
+        return Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            source: None,
+        });
     }
     let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
         .fetch_one(pool)
@@ -169,9 +200,11 @@ async fn check_schema(pool: &SqlitePool, path: &Path) -> Result<(), StoreError> 
         .map_err(|source| classify_open_error(path, source))?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     match found {
-        Some(found) if found > known => {
-            Err(StoreError::SchemaTooNew { path: path.to_owned(), found, known })
-        }
+        Some(found) if found > known => Err(StoreError::SchemaTooNew {
+            path: path.to_owned(),
+            found,
+            known,
+        }),
         _ => Ok(()),
     }
 }
@@ -181,7 +214,10 @@ fn classify_open_error(path: &Path, source: sqlx::Error) -> StoreError {
     if error::is_busy(&source) {
         StoreError::Locked { path, source }
     } else if error::is_corrupt(&source) {
-        StoreError::Corrupt { path, source: Some(source) }
+        StoreError::Corrupt {
+            path,
+            source: Some(source),
+        }
     } else {
         StoreError::Open { path, source }
     }
@@ -196,10 +232,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.sqlite");
         let store = Store::create(&path).await.unwrap();
-        let mode: String =
-            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&store.pool).await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&store.pool).await.unwrap();
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
         assert_eq!(fk, 1);
         store.integrity_check().await.unwrap();
     }
@@ -228,7 +269,9 @@ mod tests {
     async fn a_foreign_sqlite_file_is_not_migrated() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("other.sqlite");
-        let other = Store::create(&dir.path().join("seed.sqlite")).await.unwrap();
+        let other = Store::create(&dir.path().join("seed.sqlite"))
+            .await
+            .unwrap();
         sqlx::query("VACUUM INTO ?")
             .bind(path.to_str().unwrap())
             .execute(&other.pool)
@@ -236,10 +279,16 @@ mod tests {
             .unwrap();
         // Make it someone else's: drop our bookkeeping table.
         let foreign = Store::open(&path).await.unwrap();
-        sqlx::query("DROP TABLE _sqlx_migrations").execute(&foreign.pool).await.unwrap();
+        sqlx::query("DROP TABLE _sqlx_migrations")
+            .execute(&foreign.pool)
+            .await
+            .unwrap();
         foreign.close().await;
         let err = Store::open(&path).await.unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { source: None, .. }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Corrupt { source: None, .. }),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
@@ -256,12 +305,23 @@ mod tests {
         .unwrap();
         store.close().await;
         let err = Store::open(&path).await.unwrap_err();
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99991231000000, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                StoreError::SchemaTooNew {
+                    found: 99991231000000,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("newer Hearth"));
         // Nothing was migrated or rolled back: the bookkeeping is as the newer build left it.
         use sqlx::Connection;
         let options = SqliteConnectOptions::new().filename(&path).read_only(true);
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
         let versions: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
                 .fetch_all(&mut conn)

@@ -36,7 +36,9 @@ impl Store {
             .map_err(StoreError::query("upsert an order"))?
             .rows_affected();
         }
-        tx.commit().await.map_err(StoreError::query("commit orders"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit orders"))?;
         Ok(written)
     }
 

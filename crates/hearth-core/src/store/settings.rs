@@ -54,7 +54,10 @@ mod tests {
         assert_eq!(store.region().code(), "US");
         store.set_default_region("gb").await.unwrap();
         assert_eq!(store.region().code(), "GB");
-        assert_eq!(store.setting(DEFAULT_REGION).await.unwrap().as_deref(), Some("GB"));
+        assert_eq!(
+            store.setting(DEFAULT_REGION).await.unwrap().as_deref(),
+            Some("GB")
+        );
         assert!(store.set_default_region("Narnia").await.is_err());
         assert_eq!(store.region().code(), "GB");
     }

@@ -102,7 +102,10 @@ mod tests {
     #[test]
     fn both_renderings_agree_on_shape() {
         let mut q = SqlParts::default();
-        q.sql("SELECT 1 WHERE a = ").int(5).sql(" AND b IN ").text_list(["x", "o'k"]);
+        q.sql("SELECT 1 WHERE a = ")
+            .int(5)
+            .sql(" AND b IN ")
+            .text_list(["x", "o'k"]);
         assert_eq!(q.builder().sql(), "SELECT 1 WHERE a = ? AND b IN (?, ?)");
         assert_eq!(q.literal(), "SELECT 1 WHERE a = 5 AND b IN ('x', 'o''k')");
     }

@@ -10,7 +10,9 @@
 //! range), and full-text search. User search text never reaches FTS5 as syntax: it is cut
 //! into words, each quoted, the last one a prefix, all of them required.
 
-use hearth_types::{Channel, Direction, TimelineCursor, TimelineItem, TimelinePage, TimelineRequest};
+use hearth_types::{
+    Channel, Direction, TimelineCursor, TimelineItem, TimelinePage, TimelineRequest,
+};
 use sqlx::Row;
 
 use super::sql::SqlParts;
@@ -32,7 +34,13 @@ pub const TIME_RANGE: std::ops::Range<i64> = -(1 << 42)..(1 << 42);
 /// key, so that equal times still order the same way on every machine.
 pub fn sort_key(occurred_at: i64, source: &str, account: &str, source_id: &str) -> i64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in source.bytes().chain([0x1f]).chain(account.bytes()).chain([0x1f]).chain(source_id.bytes()) {
+    for byte in source
+        .bytes()
+        .chain([0x1f])
+        .chain(account.bytes())
+        .chain([0x1f])
+        .chain(source_id.bytes())
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -67,7 +75,11 @@ impl Store {
             }),
             None => None,
         };
-        let items = rows.iter().take(limit as usize).map(row_to_item).collect::<Result<Vec<_>, _>>()?;
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(row_to_item)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(TimelinePage { items, next })
     }
 
@@ -97,7 +109,11 @@ fn timeline_sql(request: &TimelineRequest, limit: u32) -> Result<SqlParts, Store
     );
     // With a search, FTS5 drives: it walks matching rowids (sort keys) downwards, so the
     // key range and the order are its own. Without one, the sort-key indexes drive.
-    let key = if search.is_some() { "f.rowid" } else { "i.sort_key" };
+    let key = if search.is_some() {
+        "f.rowid"
+    } else {
+        "i.sort_key"
+    };
     match &search {
         Some(fts) => {
             q.sql(
@@ -117,7 +133,8 @@ fn timeline_sql(request: &TimelineRequest, limit: u32) -> Result<SqlParts, Store
         let mut channels = request.channels.clone();
         channels.sort();
         channels.dedup();
-        q.sql(" AND i.channel IN ").text_list(channels.iter().map(|c| c.as_str()));
+        q.sql(" AND i.channel IN ")
+            .text_list(channels.iter().map(|c| c.as_str()));
     }
     let mut upper = request.until.map(time_key);
     if let Some(after) = request.after {
@@ -130,7 +147,10 @@ fn timeline_sql(request: &TimelineRequest, limit: u32) -> Result<SqlParts, Store
         q.sql(" AND ").sql(key).sql(" < ").int(upper);
     }
     // One extra row tells whether another page exists.
-    q.sql(" ORDER BY ").sql(key).sql(" DESC LIMIT ").int(i64::from(limit) + 1);
+    q.sql(" ORDER BY ")
+        .sql(key)
+        .sql(" DESC LIMIT ")
+        .int(i64::from(limit) + 1);
     Ok(q)
 }
 
@@ -160,7 +180,10 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem, StoreError> {
-    let get = |e: sqlx::Error| StoreError::Query { action: "read a timeline row", source: e };
+    let get = |e: sqlx::Error| StoreError::Query {
+        action: "read a timeline row",
+        source: e,
+    };
     let id: i64 = row.try_get("id").map_err(get)?;
     let channel: String = row.try_get("channel").map_err(get)?;
     let direction: String = row.try_get("direction").map_err(get)?;
@@ -171,10 +194,16 @@ fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem, StoreError
         contact_name: row.try_get("contact_name").map_err(get)?,
         channel: channel
             .parse::<Channel>()
-            .map_err(|source| StoreError::BadEnum { column: "channel", source })?,
+            .map_err(|source| StoreError::BadEnum {
+                column: "channel",
+                source,
+            })?,
         direction: direction
             .parse::<Direction>()
-            .map_err(|source| StoreError::BadEnum { column: "direction", source })?,
+            .map_err(|source| StoreError::BadEnum {
+                column: "direction",
+                source,
+            })?,
         occurred_at: row.try_get("occurred_at").map_err(get)?,
         subject: row.try_get("subject").map_err(get)?,
         body: row.try_get("body").map_err(get)?,
@@ -184,8 +213,11 @@ fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem, StoreError
         duration_ms: row.try_get("duration_ms").map_err(get)?,
         cost_micros: row.try_get("cost_micros").map_err(get)?,
         source: row.try_get("source").map_err(get)?,
-        metadata: serde_json::from_str(&metadata)
-            .map_err(|source| StoreError::BadJson { column: "metadata", id, source })?,
+        metadata: serde_json::from_str(&metadata).map_err(|source| StoreError::BadJson {
+            column: "metadata",
+            id,
+            source,
+        })?,
     })
 }
 
@@ -195,14 +227,23 @@ mod tests {
 
     #[test]
     fn search_text_becomes_quoted_words() {
-        assert_eq!(fts_query("water heater").as_deref(), Some("\"water\" \"heater\"*"));
-        assert_eq!(fts_query("water heater ").as_deref(), Some("\"water\" \"heater\""));
+        assert_eq!(
+            fts_query("water heater").as_deref(),
+            Some("\"water\" \"heater\"*")
+        );
+        assert_eq!(
+            fts_query("water heater ").as_deref(),
+            Some("\"water\" \"heater\"")
+        );
         assert_eq!(
             fts_query("\"unbalanced AND (NEAR* -col:x").as_deref(),
             Some("\"unbalanced\" \"AND\" \"NEAR\" \"col\" \"x\"*")
         );
         assert_eq!(fts_query("  ***  "), None);
-        assert_eq!(fts_query("Ümlaut café").as_deref(), Some("\"Ümlaut\" \"café\"*"));
+        assert_eq!(
+            fts_query("Ümlaut café").as_deref(),
+            Some("\"Ümlaut\" \"café\"*")
+        );
     }
 
     #[test]
@@ -221,7 +262,9 @@ mod tests {
         assert!(!sql.contains("neil"), "{sql}");
         assert!(!sql.contains("DROP"), "{sql}");
         assert!(sql.contains("i.channel IN (?, ?)"), "{sql}");
-        assert!(parts.literal().contains("'\"o\" \"neil\" \"DROP\" \"TABLE\" \"contacts\"*'"));
+        assert!(parts
+            .literal()
+            .contains("'\"o\" \"neil\" \"DROP\" \"TABLE\" \"contacts\"*'"));
     }
 
     #[test]
@@ -236,7 +279,11 @@ mod tests {
 
     #[test]
     fn an_empty_date_range_is_refused() {
-        let request = TimelineRequest { since: Some(5), until: Some(5), ..Default::default() };
+        let request = TimelineRequest {
+            since: Some(5),
+            until: Some(5),
+            ..Default::default()
+        };
         assert!(timeline_sql(&request, 10).is_err());
     }
 }
