@@ -2,6 +2,8 @@
 //! filtered by channel and searched, and what the page shows is checked item by item
 //! against the core reading the same file.
 
+#![allow(clippy::unwrap_used)] // a test panics with the error it got
+
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;

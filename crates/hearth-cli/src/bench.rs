@@ -35,6 +35,9 @@ pub enum BenchCmd {
     },
 }
 
+/// Draws one benchmark request.
+type MakeRequest = Box<dyn Fn(&mut ChaCha8Rng) -> TimelineRequest>;
+
 const SEARCHES: &[&str] = &[
     "water heater",
     "refund",
@@ -76,7 +79,7 @@ pub async fn run(ctx: &Ctx, cmd: BenchCmd) -> anyhow::Result<()> {
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let store = Store::open(&path).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
-    let kinds: [(&str, Box<dyn Fn(&mut ChaCha8Rng) -> TimelineRequest>); 3] = [
+    let kinds: [(&str, MakeRequest); 3] = [
         (
             "contact first page (50)",
             Box::new(move |rng: &mut ChaCha8Rng| TimelineRequest {

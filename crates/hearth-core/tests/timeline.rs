@@ -1,9 +1,14 @@
 //! The timeline against a brute-force reading of the same business: every filter, every
 //! page boundary, and search, on a seeded demo business in a real file.
 
+#![allow(clippy::unwrap_used)] // a test panics with the error it got
+
 use hearth_core::demo::{self, DemoOptions};
 use hearth_core::Store;
 use hearth_types::{Channel, TimelineItem, TimelineRequest};
+
+/// Which items a request should return, decided item by item.
+type Keep = Box<dyn Fn(&TimelineItem) -> bool>;
 
 const AS_OF: i64 = 1_763_683_200_000; // 2025-11-21
 
@@ -84,7 +89,7 @@ async fn every_filter_agrees_with_brute_force() {
     let contact = everything[0].contact_id;
     let since = AS_OF - 200 * 86_400_000;
     let until = AS_OF - 20 * 86_400_000;
-    let cases: Vec<(TimelineRequest, Box<dyn Fn(&TimelineItem) -> bool>)> = vec![
+    let cases: Vec<(TimelineRequest, Keep)> = vec![
         (
             TimelineRequest {
                 channels: vec![Channel::Sms, Channel::VoiceAi],

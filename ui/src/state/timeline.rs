@@ -223,8 +223,9 @@ mod tests {
             append: false,
         });
         assert!(s.items.is_empty(), "stale page ignored");
+        let current = s.generation;
         let s = s.reduce(TimelineAction::Loaded {
-            generation: s.generation,
+            generation: current,
             page: page(&[3], false),
             append: false,
         });
