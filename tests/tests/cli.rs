@@ -281,3 +281,42 @@ fn snapshot(dir: &Path) -> Vec<(String, u64)> {
     files.sort();
     files
 }
+
+#[test]
+fn a_database_locked_by_another_program_is_reported_and_works_once_released() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    json(d, &["business", "new", "Locked Ltd"]);
+    let file = json(d, &["business", "list"])[0]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Another program takes the file exclusively and keeps it until its stdin closes.
+    let mut holder = Command::new("sqlite3")
+        .arg(&file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sqlite3 is installed");
+    let mut stdin = holder.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; SELECT 'locked';"
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    {
+        // Wait until it holds the lock (the pragma prints "exclusive" first).
+        use std::io::BufRead;
+        let lines = std::io::BufReader::new(holder.stdout.as_mut().unwrap()).lines();
+        assert!(lines.map(Result::unwrap).any(|line| line == "locked"));
+    }
+    let message = fails(d, &["timeline"], 4);
+    assert!(message.contains("locked"), "{message}");
+    drop(stdin);
+    holder.wait().unwrap();
+    ok(d, &["timeline"]);
+}

@@ -7,4 +7,4 @@ mod records;
 
 pub use error::DomainError;
 pub use identity::{normalize_email, normalize_identity, normalize_phone, parse_region, Region};
-pub use records::{NewContact, NewDeal, NewInteraction, NewOrder, NewTask};
+pub use records::{ContactChanges, NewContact, NewDeal, NewInteraction, NewOrder, NewTask};

@@ -100,3 +100,16 @@ pub struct NewTask {
     /// low, normal, high or urgent.
     pub priority: String,
 }
+
+/// Changes to a contact; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ContactChanges {
+    pub name: Option<String>,
+    /// `Some("")` removes the company.
+    pub company: Option<String>,
+    pub status: Option<ContactStatus>,
+    pub notes: Option<String>,
+    pub add_identities: Vec<(IdentityKind, String)>,
+    /// Normalized values (as shown) to remove.
+    pub remove_identities: Vec<(IdentityKind, String)>,
+}

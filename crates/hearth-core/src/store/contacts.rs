@@ -8,7 +8,7 @@ use hearth_types::{ContactStatus, ContactSummary, Identity, IdentityKind};
 use sqlx::{Sqlite, Transaction};
 
 use super::{Store, StoreError};
-use crate::domain::{normalize_identity, normalize_phone, DomainError, NewContact};
+use crate::domain::{normalize_identity, normalize_phone, ContactChanges, DomainError, NewContact};
 use crate::now_ms;
 
 /// The contact an identity resolved to.
@@ -201,6 +201,127 @@ impl Store {
                 )
             })
             .collect()
+    }
+
+    /// Applies changes to a contact in one transaction; an identity that belongs to someone
+    /// else is refused and nothing changes.
+    pub async fn update_contact(
+        &self,
+        id: i64,
+        changes: &ContactChanges,
+    ) -> Result<ContactSummary, StoreError> {
+        let id = self.resolve_merged(id).await?;
+        let region = self.region();
+        let mut added = Vec::with_capacity(changes.add_identities.len());
+        for (kind, raw) in &changes.add_identities {
+            added.push((*kind, normalize_identity(*kind, raw, region)?));
+        }
+        if let Some(name) = &changes.name {
+            if name.trim().is_empty() {
+                return Err(DomainError::Empty { field: "name" }.into());
+            }
+        }
+        let mut tx = self.begin("update a contact").await?;
+        let now = now_ms();
+        if let Some(name) = changes.name.as_deref().map(str::trim) {
+            sqlx::query!(
+                "UPDATE contacts SET name = ?, updated_at = ? WHERE id = ?",
+                name,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("rename a contact"))?;
+        }
+        if let Some(company) = changes.company.as_deref().map(str::trim) {
+            let company_id = match company {
+                "" => None,
+                name => Some(company_id_tx(&mut tx, name).await?),
+            };
+            sqlx::query!(
+                "UPDATE contacts SET company_id = ?, updated_at = ? WHERE id = ?",
+                company_id,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("set a contact's company"))?;
+        }
+        if let Some(status) = changes.status.map(ContactStatus::as_str) {
+            sqlx::query!(
+                "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?",
+                status,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("set a contact's status"))?;
+        }
+        if let Some(notes) = &changes.notes {
+            sqlx::query!(
+                "UPDATE contacts SET notes = ?, updated_at = ? WHERE id = ?",
+                notes,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("set a contact's notes"))?;
+        }
+        for (kind, value) in &changes.remove_identities {
+            let kind = kind.as_str();
+            sqlx::query!(
+                "DELETE FROM contact_identities WHERE contact_id = ? AND kind = ? AND value = ?",
+                id,
+                kind,
+                value
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("remove an identity"))?;
+        }
+        for (kind, value) in &added {
+            match identity_owner_tx(&mut tx, *kind, value).await? {
+                Some(owner) if owner == id => {}
+                Some(owner) => {
+                    return Err(StoreError::IdentityTaken {
+                        kind: kind.as_str(),
+                        value: value.clone(),
+                        contact_id: owner,
+                    })
+                }
+                None => insert_identity_tx(&mut tx, id, *kind, value).await?,
+            }
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit contact changes"))?;
+        self.contact(id).await
+    }
+
+    /// Deletes a contact and its identities. Its interactions, orders, deals and tasks stay
+    /// in the business, no longer linked to anyone.
+    pub async fn delete_contact(&self, id: i64) -> Result<(), StoreError> {
+        let id = self.resolve_merged(id).await?;
+        let mut tx = self.begin("delete a contact").await?;
+        // Contacts merged into this one forward nowhere once it is gone.
+        sqlx::query!(
+            "UPDATE contacts SET merged_into = NULL WHERE merged_into = ?",
+            id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("unlink merged contacts"))?;
+        sqlx::query!("DELETE FROM contacts WHERE id = ?", id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("delete a contact"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit a deletion"))
     }
 
     /// Follows `merged_into` to the contact that stands for `id` now.
@@ -528,6 +649,82 @@ mod tests {
             store.add_contact(&nameless).await,
             Err(StoreError::Invalid(DomainError::EmptyContact))
         ));
+    }
+
+    #[tokio::test]
+    async fn update_changes_fields_and_identities_all_or_nothing() {
+        let store = Store::open_in_memory().await.unwrap();
+        let ann = store.add_contact(&ann()).await.unwrap();
+        let bob = store
+            .add_contact(&NewContact {
+                name: "Bob".into(),
+                identities: vec![(IdentityKind::Email, "bob@x.com".into())],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let changes = ContactChanges {
+            name: Some("Ann Lee-Park".into()),
+            company: Some(String::new()),
+            status: Some(ContactStatus::Vip),
+            add_identities: vec![(IdentityKind::Phone, "415 555 0111".into())],
+            remove_identities: vec![(IdentityKind::Email, "ann@leebakery.com".into())],
+            ..Default::default()
+        };
+        let updated = store.update_contact(ann.id, &changes).await.unwrap();
+        assert_eq!(updated.name, "Ann Lee-Park");
+        assert_eq!(updated.company, None);
+        assert_eq!(updated.status, ContactStatus::Vip);
+        let values: Vec<_> = updated
+            .identities
+            .iter()
+            .map(|i| i.value.as_str())
+            .collect();
+        assert_eq!(values, ["+14155550132", "+14155550111"]);
+
+        // Taking Bob's email fails and leaves the rename undone too.
+        let steal = ContactChanges {
+            name: Some("Thief".into()),
+            add_identities: vec![(IdentityKind::Email, "BOB@x.com".into())],
+            ..Default::default()
+        };
+        let err = store.update_contact(ann.id, &steal).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::IdentityTaken { contact_id, .. } if contact_id == bob.id)
+        );
+        assert_eq!(store.contact(ann.id).await.unwrap().name, "Ann Lee-Park");
+    }
+
+    #[tokio::test]
+    async fn deleting_a_contact_keeps_its_history_unlinked() {
+        use hearth_types::{Channel, Direction, TimelineRequest};
+
+        let store = Store::open_in_memory().await.unwrap();
+        let ann = store.add_contact(&ann()).await.unwrap();
+        let note = crate::domain::NewInteraction {
+            contact_id: Some(ann.id),
+            body: Some("called about the quote".into()),
+            ..crate::domain::NewInteraction::new(
+                Channel::Note,
+                Direction::Internal,
+                5,
+                "manual",
+                "n1",
+            )
+        };
+        store.upsert_interactions(&[note]).await.unwrap();
+        store.delete_contact(ann.id).await.unwrap();
+        assert!(matches!(
+            store.contact(ann.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(
+            store.find_contact("ann@leebakery.com").await.is_err(),
+            "identities go too"
+        );
+        let page = store.timeline(&TimelineRequest::default()).await.unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].contact_id, None);
     }
 
     #[tokio::test]

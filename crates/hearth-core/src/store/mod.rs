@@ -8,6 +8,7 @@
 
 mod backup;
 mod contacts;
+mod cursors;
 mod error;
 mod interactions;
 mod orders;
