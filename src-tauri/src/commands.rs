@@ -24,9 +24,14 @@ pub async fn create_business(
         .await
         .map_err(from_business)?;
     if request.demo {
-        demo::seed(&store, &DemoOptions::default(), |_, _| {})
-            .await
-            .map_err(|e| CommandError::Internal(e.to_string()))?;
+        if let Err(e) = demo::seed(&store, &DemoOptions::default(), |_, _| {}).await {
+            // Never leave a half-built demo behind: it goes to the trash.
+            store.close().await;
+            let _ = state.registry.delete(&business.id);
+            return Err(CommandError::Internal(format!(
+                "cannot build the demo business: {e}"
+            )));
+        }
     }
     let business = state
         .registry

@@ -111,22 +111,17 @@ impl Registry {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let file_name = format!("{id}.sqlite");
         let path = self.business_dir()?.join(&file_name);
-        // Name check, file creation and registration happen under one lock.
-        let _lock = self.lock()?;
-        let mut file = self.load()?;
-        ensure_name_free(&file, &name, None)?;
+        ensure_name_free(&self.load()?, &name, None)?;
         let store = Store::create(&path).await?;
-        file.businesses.push(Entry {
-            id: id.clone(),
-            name,
-            file: file_name,
-            created_at: now_ms(),
-        });
-        if file.current.is_none() {
-            file.current = Some(id.clone());
-        }
-        self.save(&file)?;
-        let business = self.to_business(find_entry(&file, &id)?, &file);
+        let business = match self.register(&id, name, file_name) {
+            Ok(business) => business,
+            Err(e) => {
+                // Lost a race for the name: take the new file back.
+                store.close().await;
+                remove_db_files(&path);
+                return Err(e);
+            }
+        };
         tracing::info!(id = %business.id, name = %business.name, "created business");
         Ok((business, store))
     }
@@ -241,20 +236,31 @@ impl Registry {
                 source,
             });
         }
+        self.register(&id, name, file_name)
+            .inspect_err(|_| remove_db_files(&path))
+    }
+
+    /// Lists a business file under `name` (which must be free); the first becomes current.
+    fn register(
+        &self,
+        id: &str,
+        name: String,
+        file_name: String,
+    ) -> Result<Business, BusinessError> {
         let _lock = self.lock()?;
         let mut file = self.load()?;
         ensure_name_free(&file, &name, None)?;
         file.businesses.push(Entry {
-            id: id.clone(),
+            id: id.to_owned(),
             name,
             file: file_name,
             created_at: now_ms(),
         });
         if file.current.is_none() {
-            file.current = Some(id.clone());
+            file.current = Some(id.to_owned());
         }
         self.save(&file)?;
-        Ok(self.to_business(find_entry(&file, &id)?, &file))
+        Ok(self.to_business(find_entry(&file, id)?, &file))
     }
 
     fn business_dir(&self) -> Result<PathBuf, BusinessError> {
@@ -320,6 +326,13 @@ impl Registry {
             .map_err(BusinessError::io("open", &path))?;
         lock.lock().map_err(BusinessError::io("lock", &path))?;
         Ok(lock)
+    }
+}
+
+/// Removes a database file with its WAL and shared-memory files.
+fn remove_db_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 

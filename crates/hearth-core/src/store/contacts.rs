@@ -222,55 +222,32 @@ impl Store {
             }
         }
         let mut tx = self.begin("update a contact").await?;
+        // `Some("")` clears the company; `None` keeps it.
+        let company = changes.company.as_deref().map(str::trim);
+        let company_id = match company {
+            Some(name) if !name.is_empty() => Some(company_id_tx(&mut tx, name).await?),
+            _ => None,
+        };
+        let set_company = company.is_some();
+        let name = changes.name.as_deref().map(str::trim);
+        let status = changes.status.map(ContactStatus::as_str);
         let now = now_ms();
-        if let Some(name) = changes.name.as_deref().map(str::trim) {
-            sqlx::query!(
-                "UPDATE contacts SET name = ?, updated_at = ? WHERE id = ?",
-                name,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::query("rename a contact"))?;
-        }
-        if let Some(company) = changes.company.as_deref().map(str::trim) {
-            let company_id = match company {
-                "" => None,
-                name => Some(company_id_tx(&mut tx, name).await?),
-            };
-            sqlx::query!(
-                "UPDATE contacts SET company_id = ?, updated_at = ? WHERE id = ?",
-                company_id,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::query("set a contact's company"))?;
-        }
-        if let Some(status) = changes.status.map(ContactStatus::as_str) {
-            sqlx::query!(
-                "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?",
-                status,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::query("set a contact's status"))?;
-        }
-        if let Some(notes) = &changes.notes {
-            sqlx::query!(
-                "UPDATE contacts SET notes = ?, updated_at = ? WHERE id = ?",
-                notes,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::query("set a contact's notes"))?;
-        }
+        sqlx::query!(
+            "UPDATE contacts SET name = coalesce(?1, name), \
+                 company_id = CASE WHEN ?2 THEN ?3 ELSE company_id END, \
+                 status = coalesce(?4, status), notes = coalesce(?5, notes), updated_at = ?6 \
+             WHERE id = ?7",
+            name,
+            set_company,
+            company_id,
+            status,
+            changes.notes,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("update a contact"))?;
         for (kind, value) in &changes.remove_identities {
             let kind = kind.as_str();
             sqlx::query!(
