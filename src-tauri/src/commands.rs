@@ -1,7 +1,11 @@
 //! Tauri commands: one core call each.
 
 use hearth_core::demo::{self, DemoOptions};
-use hearth_types::{AppStatus, CommandError, CreateBusiness, TimelinePage, TimelineRequest};
+use hearth_core::store::ContactFilter;
+use hearth_types::{
+    AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
+    TimelinePage, TimelineRequest,
+};
 use tauri::State;
 
 use crate::error::{from_business, from_store};
@@ -65,9 +69,41 @@ pub async fn timeline(
     state: State<'_, AppState>,
     request: TimelineRequest,
 ) -> Result<TimelinePage, CommandError> {
-    let open = state.open.read().await;
-    let (_, store) = open
-        .as_ref()
-        .ok_or_else(|| CommandError::NoBusiness("no business is open".into()))?;
-    store.timeline(&request).await.map_err(from_store)
+    state
+        .store()
+        .await?
+        .timeline(&request)
+        .await
+        .map_err(from_store)
+}
+
+#[tauri::command]
+pub async fn contacts(
+    state: State<'_, AppState>,
+    request: ContactsRequest,
+) -> Result<Vec<ContactSummary>, CommandError> {
+    let filter = ContactFilter {
+        search: request.search,
+        limit: request.limit,
+        ..Default::default()
+    };
+    state
+        .store()
+        .await?
+        .list_contacts(&filter)
+        .await
+        .map_err(from_store)
+}
+
+#[tauri::command]
+pub async fn contact_profile(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<ContactProfile, CommandError> {
+    state
+        .store()
+        .await?
+        .contact_profile(id)
+        .await
+        .map_err(from_store)
 }

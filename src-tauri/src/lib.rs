@@ -32,6 +32,8 @@ pub fn run() {
             commands::create_business,
             commands::open_business,
             commands::timeline,
+            commands::contacts,
+            commands::contact_profile,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,7 +1,7 @@
 //! What the shell holds between commands: the registry and the open business.
 
 use hearth_core::{Registry, Store};
-use hearth_types::Business;
+use hearth_types::{Business, CommandError};
 use tokio::sync::RwLock;
 
 pub struct AppState {
@@ -25,5 +25,17 @@ impl AppState {
             registry,
             open: RwLock::new(open),
         }
+    }
+}
+
+impl AppState {
+    /// The open business's store (a cheap clone of its pool).
+    pub async fn store(&self) -> Result<Store, CommandError> {
+        self.open
+            .read()
+            .await
+            .as_ref()
+            .map(|(_, store)| store.clone())
+            .ok_or_else(|| CommandError::NoBusiness("no business is open".into()))
     }
 }

@@ -179,3 +179,101 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
 
     desktop.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
+    use hearth_core::demo::{self, DemoOptions};
+    use hearth_core::store::ContactFilter;
+
+    let data = tempfile::tempdir().unwrap();
+    let registry = Registry::at(data.path());
+    let (_, store) = registry.create("Profiles Inc").await.unwrap();
+    let options = DemoOptions {
+        contacts: 60,
+        interactions: 1_500,
+        seed: 5,
+        as_of: 1_763_683_200_000,
+    };
+    demo::seed(&store, &options, |_, _| {}).await.unwrap();
+    // The contact with the most orders: a profile with figures in every section.
+    let mut best = None;
+    for c in store
+        .list_contacts(&ContactFilter {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    {
+        let p = store.contact_profile(c.id).await.unwrap();
+        let orders = p.orders.first().map_or(0, |o| o.count);
+        if best.as_ref().is_none_or(|(_, n, _)| orders > *n) {
+            best = Some((c, orders, p));
+        }
+    }
+    let (contact, _, profile) = best.unwrap();
+    let email = contact
+        .identities
+        .iter()
+        .find(|i| i.kind == hearth_types::IdentityKind::Email)
+        .cloned();
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop
+        .wait_for("#nav-contacts")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let search = desktop.wait_for("#contact-search").await.unwrap();
+    // Search by email when the contact has one (names repeat in the demo), else by name.
+    let query = email
+        .map(|e| e.value)
+        .unwrap_or_else(|| contact.name.clone());
+    search.send_keys(&query).await.unwrap();
+    let row = format!("#contacts .contact-row[data-id='{}'] button", contact.id);
+    desktop.wait_for(&row).await.unwrap().click().await.unwrap();
+    desktop
+        .wait_for(&format!("#profile[data-id='{}']", contact.id))
+        .await
+        .unwrap();
+
+    let shown = desktop
+        .js(
+            "const p = document.getElementById('profile');
+             return {
+               name: document.getElementById('profile-name').innerText,
+               orders: p.querySelector('.order-count').innerText,
+               ltv: (p.querySelector('.ltv') || {innerText: ''}).innerText,
+               channels: Array.from(p.querySelectorAll('#profile-channels tbody tr'))
+                 .map(r => [r.dataset.channel].concat(Array.from(r.cells).slice(1).map(c => Number(c.innerText)))),
+             };",
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown["name"], contact.name);
+    let usd = &profile.orders[0];
+    assert_eq!(shown["orders"], usd.count.to_string());
+    let dollars = format!("${}.{:02}", usd.total_minor / 100, usd.total_minor % 100);
+    assert_eq!(shown["ltv"].as_str().unwrap().replace(',', ""), dollars);
+    let expected: Vec<serde_json::Value> = profile
+        .channels
+        .iter()
+        .map(|c| serde_json::json!([c.channel.as_str(), c.inbound, c.outbound, c.internal]))
+        .collect();
+    assert_eq!(shown["channels"], serde_json::Value::Array(expected));
+
+    // The contact's own timeline sits under the profile.
+    let theirs = store
+        .timeline(&TimelineRequest {
+            contact_id: Some(contact.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let ids: Vec<i64> = theirs.items.iter().map(|i| i.id).collect();
+    expect_rows(&desktop, &ids).await;
+    desktop.screenshot("06-contact-profile").await.unwrap();
+    desktop.close().await.unwrap();
+}

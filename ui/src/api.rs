@@ -1,6 +1,9 @@
 //! The typed bridge to the desktop shell: one function per Tauri command.
 
-use hearth_types::{AppStatus, CommandError, CreateBusiness, TimelinePage, TimelineRequest};
+use hearth_types::{
+    AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
+    TimelinePage, TimelineRequest,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -54,4 +57,17 @@ pub async fn open_business(id: &str) -> Result<AppStatus, CommandError> {
 
 pub async fn timeline(request: &TimelineRequest) -> Result<TimelinePage, CommandError> {
     invoke("timeline", &Request { request }).await
+}
+
+pub async fn contacts(request: &ContactsRequest) -> Result<Vec<ContactSummary>, CommandError> {
+    invoke("contacts", &Request { request }).await
+}
+
+#[derive(Serialize)]
+struct ContactId {
+    id: i64,
+}
+
+pub async fn contact_profile(id: i64) -> Result<ContactProfile, CommandError> {
+    invoke("contact_profile", &ContactId { id }).await
 }

@@ -6,10 +6,12 @@
 //! the user's locale, the core converts at its edges. Money is in minor units (`i64`) or
 //! micro-units for provider costs, never floating point.
 
+mod contact;
 mod enums;
 mod error;
 mod timeline;
 
+pub use contact::{ChannelCount, ContactProfile, ContactsRequest, Deal, OrderStats, Task};
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
 pub use timeline::{

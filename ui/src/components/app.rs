@@ -4,6 +4,7 @@ use hearth_types::{AppStatus, CommandError};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::contacts::ContactsView;
 use super::first_start::FirstStart;
 use super::timeline::TimelineView;
 use crate::api;
@@ -37,9 +38,25 @@ struct ShellProps {
     on_status: Callback<AppStatus>,
 }
 
+/// The main views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Timeline,
+    Contacts,
+}
+
 #[function_component(Shell)]
 fn shell(props: &ShellProps) -> Html {
     let error = use_state(|| None::<String>);
+    let view = use_state(|| View::Timeline);
+    let nav = |target: View, id: &'static str, label: &'static str| {
+        let view = view.clone();
+        let on = *view == target;
+        html! {
+            <button {id} class={classes!("nav", on.then_some("on"))} aria-current={on.then_some("page")}
+                onclick={Callback::from(move |_: MouseEvent| view.set(target))}>{ label }</button>
+        }
+    };
     let current = props.status.current.clone();
     let current_id = current.as_ref().map(|b| b.id.clone()).unwrap_or_default();
     let on_switch = {
@@ -64,6 +81,10 @@ fn shell(props: &ShellProps) -> Html {
         <div class="shell">
             <header class="topbar">
                 <span class="logo">{ "Hearth" }</span>
+                <nav class="views">
+                    { nav(View::Timeline, "nav-timeline", "Timeline") }
+                    { nav(View::Contacts, "nav-contacts", "Contacts") }
+                </nav>
                 <label class="switcher">
                     <span class="sr-only">{ "Business" }</span>
                     <select id="business-switcher" onchange={on_switch}>
@@ -79,7 +100,12 @@ fn shell(props: &ShellProps) -> Html {
             if let Some(message) = &*error {
                 <div class="banner error" role="alert">{ message }</div>
             }
-            <TimelineView key={current_id.clone()} />
+            {
+                match *view {
+                    View::Timeline => html! { <TimelineView key={current_id.clone()} /> },
+                    View::Contacts => html! { <ContactsView key={current_id.clone()} /> },
+                }
+            }
         </div>
     }
 }

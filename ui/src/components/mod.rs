@@ -1,5 +1,7 @@
 //! What is drawn.
 
 pub mod app;
+pub mod contacts;
 pub mod first_start;
+pub mod format;
 pub mod timeline;

@@ -3,6 +3,7 @@
 use hearth_types::{Channel, Direction, TimelineItem};
 use yew::prelude::*;
 
+use super::format;
 use crate::hooks::use_timeline;
 use crate::state::timeline::TimelineAction;
 
@@ -20,9 +21,17 @@ pub fn channel_label(channel: Channel) -> &'static str {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// Show one contact's timeline; `None` for the whole business.
+    #[prop_or_default]
+    pub contact_id: Option<i64>,
+}
+
+/// The timeline with its filters. Key it by contact so a new contact starts fresh.
 #[function_component(TimelineView)]
-pub fn timeline_view() -> Html {
-    let (state, load_more) = use_timeline();
+pub fn timeline_view(props: &TimelineProps) -> Html {
+    let (state, load_more) = use_timeline(props.contact_id);
 
     let on_search = {
         let dispatcher = state.dispatcher();
@@ -126,7 +135,7 @@ fn row(props: &RowProps) -> Html {
                 <span class="dir" title={item.direction.as_str()}>{ arrow }</span>
                 <span class="who">{ item.contact_name.clone().unwrap_or_default() }</span>
                 <span class="what">{ headline }</span>
-                <time>{ format_time(item.occurred_at) }</time>
+                <time>{ format::time(item.occurred_at) }</time>
             </button>
             if props.expanded {
                 <div class="details">
@@ -143,9 +152,4 @@ fn row(props: &RowProps) -> Html {
             }
         </li>
     }
-}
-
-fn format_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
 }

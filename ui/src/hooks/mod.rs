@@ -1,5 +1,7 @@
 //! Side effects: the only code that calls the shell.
 
+mod use_load;
 mod use_timeline;
 
+pub use use_load::{use_load, Load};
 pub use use_timeline::use_timeline;

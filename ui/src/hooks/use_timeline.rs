@@ -6,11 +6,14 @@ use yew::prelude::*;
 use crate::api;
 use crate::state::timeline::{TimelineAction, TimelineState};
 
-/// The timeline state and a callback that loads the next page. The first page is fetched
-/// whenever the filters change (a new generation).
+/// The timeline state (of one contact, or of the business) and a callback that loads the
+/// next page. The first page is fetched whenever the filters change (a new generation).
 #[hook]
-pub fn use_timeline() -> (UseReducerHandle<TimelineState>, Callback<()>) {
-    let state = use_reducer(TimelineState::default);
+pub fn use_timeline(contact_id: Option<i64>) -> (UseReducerHandle<TimelineState>, Callback<()>) {
+    let state = use_reducer(move || TimelineState {
+        contact_id,
+        ..TimelineState::default()
+    });
     {
         let snapshot = state.clone();
         use_effect_with(state.generation, move |generation| {

@@ -12,6 +12,8 @@ pub const PAGE: u32 = 50;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineState {
+    /// One contact's timeline, or the whole business's.
+    pub contact_id: Option<i64>,
     /// Selected channels; empty means all.
     pub channels: Vec<Channel>,
     pub search: String,
@@ -52,6 +54,7 @@ impl TimelineState {
     pub fn request(&self, after: Option<TimelineCursor>) -> TimelineRequest {
         let search = self.search.trim();
         TimelineRequest {
+            contact_id: self.contact_id,
             channels: self.channels.clone(),
             search: (!search.is_empty()).then(|| search.to_owned()),
             after,
@@ -62,6 +65,7 @@ impl TimelineState {
 
     fn refiltered(&self) -> TimelineState {
         TimelineState {
+            contact_id: self.contact_id,
             channels: self.channels.clone(),
             search: self.search.clone(),
             generation: self.generation.wrapping_add(1),
@@ -103,6 +107,7 @@ impl Reducible for TimelineState {
                 state
             }
             TimelineAction::Reset => TimelineState {
+                contact_id: self.contact_id,
                 generation: self.generation.wrapping_add(1),
                 loading: true,
                 ..TimelineState::default()
@@ -251,6 +256,18 @@ mod tests {
         });
         assert_eq!(s.items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(s.next, None);
+    }
+
+    #[test]
+    fn a_contact_timeline_keeps_its_contact_through_filters() {
+        let s = Rc::new(TimelineState {
+            contact_id: Some(7),
+            ..Default::default()
+        });
+        let s = s.reduce(TimelineAction::ToggleChannel(Channel::Sms));
+        let s = s.reduce(TimelineAction::Search("leak".into()));
+        let s = s.reduce(TimelineAction::Reset);
+        assert_eq!(s.request(None).contact_id, Some(7));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod cursors;
 mod error;
 mod interactions;
 mod orders;
+mod profile;
 mod settings;
 mod sql;
 mod timeline;

@@ -1,0 +1,67 @@
+//! DTOs of a contact's profile: who they are, what they bought, how they talk to us.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Channel, ContactSummary};
+
+/// A deal with a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    pub id: i64,
+    pub title: String,
+    pub value_minor: i64,
+    pub currency: String,
+    pub stage: String,
+    pub probability: i64,
+    pub expected_close: Option<i64>,
+}
+
+/// An open follow-up task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: i64,
+    pub title: String,
+    pub due_at: Option<i64>,
+    pub priority: String,
+}
+
+/// What a contact has bought, per currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStats {
+    pub currency: String,
+    pub count: i64,
+    /// Historic lifetime value: the sum of completed orders, in minor units.
+    pub total_minor: i64,
+    pub average_minor: i64,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
+/// Interactions on one channel, by direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelCount {
+    pub channel: Channel,
+    pub inbound: i64,
+    pub outbound: i64,
+    pub internal: i64,
+}
+
+/// Everything the profile panel shows; each part is empty when there is no data for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactProfile {
+    pub contact: ContactSummary,
+    pub notes: String,
+    pub deals: Vec<Deal>,
+    pub open_tasks: Vec<Task>,
+    pub orders: Vec<OrderStats>,
+    pub channels: Vec<ChannelCount>,
+    pub first_contact_at: Option<i64>,
+    pub last_contact_at: Option<i64>,
+}
+
+/// A contacts list request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactsRequest {
+    pub search: Option<String>,
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,195 @@
+//! Contacts: a searchable list, and beside it the chosen contact's profile and timeline.
+
+use hearth_types::{ContactProfile, ContactSummary, ContactsRequest, IdentityKind};
+use yew::prelude::*;
+
+use super::format;
+use super::timeline::{channel_label, TimelineView};
+use crate::api;
+use crate::hooks::{use_load, Load};
+
+#[function_component(ContactsView)]
+pub fn contacts_view() -> Html {
+    let search = use_state(String::new);
+    let selected = use_state(|| None::<i64>);
+    let list = use_load((*search).clone(), |search: String| async move {
+        let search = search.trim().to_owned();
+        let request = ContactsRequest {
+            search: (!search.is_empty()).then_some(search),
+            limit: Some(200),
+        };
+        api::contacts(&request).await
+    });
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                search.set(input.value());
+            }
+        })
+    };
+    let (rows, status, loading) = match &list {
+        Load::Loading => (Vec::new(), html! { "Loading…" }, true),
+        Load::Failed(e) => (
+            Vec::new(),
+            html! { <span class="error" role="alert">{ e }</span> },
+            false,
+        ),
+        Load::Ready(contacts) if contacts.is_empty() => {
+            (Vec::new(), html! { "No contacts match." }, false)
+        }
+        Load::Ready(contacts) => {
+            let noun = if contacts.len() == 1 {
+                "contact"
+            } else {
+                "contacts"
+            };
+            (
+                contacts.clone(),
+                html! { format!("{} {noun}", contacts.len()) },
+                false,
+            )
+        }
+    };
+    html! {
+        <div class="contacts-view">
+            <aside class="contact-list">
+                <input id="contact-search" type="search" placeholder="Name, company, email or phone"
+                    value={(*search).clone()} oninput={on_search} aria-label="Search contacts" />
+                <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
+                <ul id="contacts">
+                    { for rows.iter().map(|c| {
+                        let id = c.id;
+                        let selected_handle = selected.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| selected_handle.set(Some(id)));
+                        html! { <ContactRow key={c.id} contact={c.clone()} selected={*selected == Some(c.id)} {onclick} /> }
+                    }) }
+                </ul>
+            </aside>
+            <section class="contact-detail">
+                if let Some(id) = *selected {
+                    <Profile key={id} {id} />
+                    <TimelineView key={format!("contact-{id}")} contact_id={Some(id)} />
+                } else {
+                    <p class="placeholder">{ "Choose a contact to see their profile and timeline." }</p>
+                }
+            </section>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ContactRowProps {
+    contact: ContactSummary,
+    selected: bool,
+    onclick: Callback<MouseEvent>,
+}
+
+#[function_component(ContactRow)]
+fn contact_row(props: &ContactRowProps) -> Html {
+    let c = &props.contact;
+    let detail = c
+        .company
+        .clone()
+        .or_else(|| c.identities.first().map(|i| i.value.clone()))
+        .unwrap_or_default();
+    html! {
+        <li class={classes!("contact-row", props.selected.then_some("on"))} data-id={c.id.to_string()}>
+            <button onclick={props.onclick.clone()}>
+                <span class="name">{ &c.name }</span>
+                <span class={classes!("status-badge", c.status.as_str())}>{ c.status.as_str() }</span>
+                <span class="sub">{ detail }</span>
+            </button>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProfileProps {
+    id: i64,
+}
+
+#[function_component(Profile)]
+fn profile(props: &ProfileProps) -> Html {
+    let profile = use_load(props.id, api::contact_profile);
+    match profile {
+        Load::Loading => {
+            html! { <div id="profile" class="profile" data-loading="true">{ "Loading…" }</div> }
+        }
+        Load::Failed(e) => {
+            html! { <div id="profile" class="profile error" role="alert">{ e }</div> }
+        }
+        Load::Ready(p) => profile_card(&p),
+    }
+}
+
+fn profile_card(p: &ContactProfile) -> Html {
+    let c = &p.contact;
+    let identity = |kind: IdentityKind| match kind {
+        IdentityKind::Email => "Email",
+        IdentityKind::Phone => "Phone",
+        IdentityKind::Handle => "Handle",
+    };
+    html! {
+        <div id="profile" class="profile" data-id={c.id.to_string()} data-loading="false">
+            <header>
+                <h2 id="profile-name">{ &c.name }</h2>
+                <span class={classes!("status-badge", c.status.as_str())}>{ c.status.as_str() }</span>
+                if let Some(company) = &c.company { <span class="company">{ company }</span> }
+            </header>
+            <ul class="identities">
+                { for c.identities.iter().map(|i| html! {
+                    <li><span class="label">{ identity(i.kind) }</span>{ &i.value }</li>
+                }) }
+            </ul>
+            <dl class="figures">
+                { for p.orders.iter().map(|o| html! { <>
+                    <div><dt>{ format!("Lifetime value ({})", o.currency) }</dt>
+                        <dd class="ltv">{ format::money(o.total_minor, &o.currency) }</dd></div>
+                    <div><dt>{ "Orders" }</dt><dd class="order-count">{ o.count }</dd></div>
+                    <div><dt>{ "Average order" }</dt><dd>{ format::money(o.average_minor, &o.currency) }</dd></div>
+                </> }) }
+                if p.orders.is_empty() {
+                    <div><dt>{ "Orders" }</dt><dd class="order-count">{ "none yet" }</dd></div>
+                }
+                if let Some(at) = p.last_contact_at {
+                    <div><dt>{ "Last contact" }</dt><dd>{ format::time(at) }</dd></div>
+                }
+            </dl>
+            if !p.channels.is_empty() {
+                <table id="profile-channels" class="channels">
+                    <thead><tr><th>{ "Channel" }</th><th>{ "In" }</th><th>{ "Out" }</th><th>{ "Notes" }</th></tr></thead>
+                    <tbody>
+                        { for p.channels.iter().map(|ch| html! {
+                            <tr data-channel={ch.channel.as_str()}>
+                                <td>{ channel_label(ch.channel) }</td><td>{ ch.inbound }</td>
+                                <td>{ ch.outbound }</td><td>{ ch.internal }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if !p.deals.is_empty() {
+                <h3>{ "Deals" }</h3>
+                <ul class="deals">
+                    { for p.deals.iter().map(|d| html! {
+                        <li>{ format!("{} — {} · {} · {}%", d.title, format::money(d.value_minor, &d.currency), d.stage, d.probability) }</li>
+                    }) }
+                </ul>
+            }
+            if !p.open_tasks.is_empty() {
+                <h3>{ "Open tasks" }</h3>
+                <ul class="tasks">
+                    { for p.open_tasks.iter().map(|t| html! {
+                        <li>{ &t.title }{ t.due_at.map(|d| format!(" — due {}", format::time(d))).unwrap_or_default() }</li>
+                    }) }
+                </ul>
+            }
+            if !p.notes.is_empty() {
+                <h3>{ "Notes" }</h3>
+                <p class="notes">{ &p.notes }</p>
+            }
+            <p class="not-connected">{ "Lead score, sentiment and predicted lifetime value appear here once customer intelligence is switched on (not connected yet)." }</p>
+        </div>
+    }
+}

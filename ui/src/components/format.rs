@@ -1,0 +1,41 @@
+//! Formatting for people: times in the user's locale, money in minor units.
+
+/// A UTC millisecond timestamp in the user's locale.
+pub fn time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// Minor units as money: `$1,234.50`, `€12.00`, `CHF 5.00`.
+pub fn money(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let major = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (n, digit) in major.chars().enumerate() {
+        if n > 0 && (major.len() - n).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let symbol = match currency {
+        "USD" => "$".to_owned(),
+        "EUR" => "€".to_owned(),
+        "GBP" => "£".to_owned(),
+        other => format!("{other} "),
+    };
+    format!("{sign}{symbol}{grouped}.{:02}", abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands_and_keeps_cents() {
+        assert_eq!(money(123_456_789, "USD"), "$1,234,567.89");
+        assert_eq!(money(5, "EUR"), "€0.05");
+        assert_eq!(money(-1_000, "CHF"), "-CHF 10.00");
+        assert_eq!(money(100_000, "GBP"), "£1,000.00");
+    }
+}
