@@ -4,7 +4,7 @@ use hearth_core::demo::{self, DemoOptions};
 use hearth_core::store::ContactFilter;
 use hearth_types::{
     AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    TimelinePage, TimelineRequest,
+    InboxEntry, TimelinePage, TimelineRequest,
 };
 use tauri::State;
 
@@ -104,6 +104,48 @@ pub async fn contact_profile(
         .store()
         .await?
         .contact_profile(id)
+        .await
+        .map_err(from_store)
+}
+
+#[tauri::command]
+pub async fn inbox(state: State<'_, AppState>) -> Result<Vec<InboxEntry>, CommandError> {
+    let now = hearth_core::now_ms();
+    state
+        .store()
+        .await?
+        .inbox(now, 200)
+        .await
+        .map_err(from_store)
+}
+
+/// Marks a contact's messages up to `through` (UTC ms) as handled.
+#[tauri::command]
+pub async fn inbox_done(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    through: i64,
+) -> Result<(), CommandError> {
+    state
+        .store()
+        .await?
+        .inbox_done(contact_id, through)
+        .await
+        .map_err(from_store)
+}
+
+/// Hides a waiting contact for `hours`.
+#[tauri::command]
+pub async fn inbox_snooze(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    hours: u32,
+) -> Result<(), CommandError> {
+    let until = hearth_core::now_ms() + i64::from(hours) * 3_600_000;
+    state
+        .store()
+        .await?
+        .inbox_snooze(contact_id, until)
         .await
         .map_err(from_store)
 }

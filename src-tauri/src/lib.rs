@@ -34,6 +34,9 @@ pub fn run() {
             commands::timeline,
             commands::contacts,
             commands::contact_profile,
+            commands::inbox,
+            commands::inbox_done,
+            commands::inbox_snooze,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

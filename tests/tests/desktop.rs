@@ -277,3 +277,98 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
     desktop.screenshot("06-contact-profile").await.unwrap();
     desktop.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
+    use hearth_core::demo::{self, DemoOptions};
+
+    let data = tempfile::tempdir().unwrap();
+    let registry = Registry::at(data.path());
+    let (_, store) = registry.create("Inbox Co").await.unwrap();
+    let options = DemoOptions {
+        contacts: 40,
+        interactions: 800,
+        seed: 9,
+        as_of: 1_763_683_200_000,
+    };
+    demo::seed(&store, &options, |_, _| {}).await.unwrap();
+    let waiting = |store: hearth_core::Store| async move {
+        let now = hearth_core::now_ms();
+        store
+            .inbox(now, 200)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.contact_id)
+            .collect::<Vec<_>>()
+    };
+    let expected = waiting(store.clone()).await;
+    assert!(
+        expected.len() >= 2,
+        "the demo leaves some customers waiting"
+    );
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop
+        .wait_for("#nav-inbox")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown_ids = || async {
+        let value = desktop
+            .js("const s = document.getElementById('inbox-status');
+                 if (!s || s.dataset.loading !== 'false') return null;
+                 return Array.from(document.querySelectorAll('#inbox .inbox-item')).map(e => Number(e.dataset.contact));")
+            .await
+            .unwrap();
+        serde_json::from_value::<Option<Vec<i64>>>(value).unwrap()
+    };
+    let wait_for_ids = |want: Vec<i64>| async move {
+        let started = Instant::now();
+        loop {
+            let got = shown_ids().await;
+            if got.as_ref() == Some(&want) || started.elapsed() > Duration::from_secs(20) {
+                assert_eq!(got, Some(want), "the inbox shows what the core says");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    wait_for_ids(expected.clone()).await;
+
+    // Reply opens a composer whose send button says why it cannot send yet.
+    let second = format!("#inbox .inbox-item[data-contact='{}']", expected[1]);
+    desktop
+        .client
+        .find(Locator::Css(&format!("{second} .reply")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let send = desktop
+        .wait_for(&format!("{second} .composer .send"))
+        .await
+        .unwrap();
+    assert_eq!(
+        send.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    desktop.screenshot("07-inbox").await.unwrap();
+
+    // Done takes the first one out, in the app and in the file.
+    let first = format!("#inbox .inbox-item[data-contact='{}'] .done", expected[0]);
+    desktop
+        .client
+        .find(Locator::Css(&first))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_ids(expected[1..].to_vec()).await;
+    assert_eq!(waiting(store.clone()).await, expected[1..].to_vec());
+    desktop.close().await.unwrap();
+}

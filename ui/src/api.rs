@@ -2,7 +2,7 @@
 
 use hearth_types::{
     AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    TimelinePage, TimelineRequest,
+    InboxEntry, TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -70,4 +70,37 @@ struct ContactId {
 
 pub async fn contact_profile(id: i64) -> Result<ContactProfile, CommandError> {
     invoke("contact_profile", &ContactId { id }).await
+}
+
+pub async fn inbox() -> Result<Vec<InboxEntry>, CommandError> {
+    invoke("inbox", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Done {
+    contact_id: i64,
+    through: i64,
+}
+
+pub async fn inbox_done(contact_id: i64, through: i64) -> Result<(), CommandError> {
+    invoke(
+        "inbox_done",
+        &Done {
+            contact_id,
+            through,
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Snooze {
+    contact_id: i64,
+    hours: u32,
+}
+
+pub async fn inbox_snooze(contact_id: i64, hours: u32) -> Result<(), CommandError> {
+    invoke("inbox_snooze", &Snooze { contact_id, hours }).await
 }

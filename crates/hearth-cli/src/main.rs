@@ -49,6 +49,8 @@ enum Command {
     Contact(ContactCmd),
     /// Show the unified timeline, newest first.
     Timeline(TimelineArgs),
+    /// Who is waiting for an answer, oldest first.
+    Inbox(commands::inbox::InboxArgs),
     /// Build the demo business.
     #[command(subcommand)]
     Demo(DemoCmd),
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
             Command::Contact(cmd) => commands::contact::run(&ctx, cmd).await,
             Command::Timeline(args) => commands::timeline::run(&ctx, args).await,
             Command::Demo(cmd) => commands::demo::run(&ctx, cmd).await,
+            Command::Inbox(args) => commands::inbox::run(&ctx, args).await,
             Command::Bench(cmd) => bench::run(&ctx, cmd).await,
         }
     });

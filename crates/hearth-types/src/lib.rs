@@ -9,11 +9,13 @@
 mod contact;
 mod enums;
 mod error;
+mod inbox;
 mod timeline;
 
 pub use contact::{ChannelCount, ContactProfile, ContactsRequest, Deal, OrderStats, Task};
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
+pub use inbox::InboxEntry;
 pub use timeline::{
     AppStatus, Business, ContactSummary, CreateBusiness, Identity, TimelineCursor, TimelineItem,
     TimelinePage, TimelineRequest,

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::contacts::ContactsView;
 use super::first_start::FirstStart;
+use super::inbox::InboxView;
 use super::timeline::TimelineView;
 use crate::api;
 
@@ -41,6 +42,7 @@ struct ShellProps {
 /// The main views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
+    Inbox,
     Timeline,
     Contacts,
 }
@@ -82,6 +84,7 @@ fn shell(props: &ShellProps) -> Html {
             <header class="topbar">
                 <span class="logo">{ "Hearth" }</span>
                 <nav class="views">
+                    { nav(View::Inbox, "nav-inbox", "Inbox") }
                     { nav(View::Timeline, "nav-timeline", "Timeline") }
                     { nav(View::Contacts, "nav-contacts", "Contacts") }
                 </nav>
@@ -102,6 +105,7 @@ fn shell(props: &ShellProps) -> Html {
             }
             {
                 match *view {
+                    View::Inbox => html! { <InboxView key={current_id.clone()} /> },
                     View::Timeline => html! { <TimelineView key={current_id.clone()} /> },
                     View::Contacts => html! { <ContactsView key={current_id.clone()} /> },
                 }

@@ -4,4 +4,5 @@ pub mod app;
 pub mod contacts;
 pub mod first_start;
 pub mod format;
+pub mod inbox;
 pub mod timeline;

@@ -274,7 +274,8 @@ impl Builder {
 
     fn email_thread(&mut self, who: &Person, email: &str, topic: &Topic, start: i64, room: usize) {
         let thread = format!("<demo-{}@brightside.example>", self.episode);
-        let length = self.rng.random_range(1..=4).min(room);
+        // Most threads end with the business's answer; a few still wait for one.
+        let length = [1, 2, 2, 2, 3, 4, 4][self.rng.random_range(0..7)].min(room);
         let mut at = start;
         for step in 0..length {
             let inbound = step % 2 == 0;
@@ -317,7 +318,7 @@ impl Builder {
     }
 
     fn sms_exchange(&mut self, who: &Person, phone: &str, topic: &Topic, start: i64, room: usize) {
-        let length = self.rng.random_range(1..=3).min(room);
+        let length = [1, 2, 2, 2, 3][self.rng.random_range(0..5)].min(room);
         let mut at = start;
         for step in 0..length {
             let (body, direction) = match step {

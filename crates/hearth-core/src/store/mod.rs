@@ -10,6 +10,7 @@ mod backup;
 mod contacts;
 mod cursors;
 mod error;
+mod inbox;
 mod interactions;
 mod orders;
 mod profile;

@@ -52,6 +52,12 @@ fn time_key(at: i64) -> i64 {
     at.clamp(TIME_RANGE.start, TIME_RANGE.end - 1) << SORT_BITS
 }
 
+/// The columns [`row_to_item`] reads, from `interactions i` and `contacts c`.
+pub(super) const ITEM_COLUMNS: &str =
+    "SELECT i.id, i.sort_key, i.contact_id, c.name AS contact_name, i.channel, i.direction, \
+     i.occurred_at, i.subject, i.body, i.summary, i.sentiment, i.thread_key, \
+     i.duration_ms, i.cost_micros, i.source, i.metadata ";
+
 /// Timeline queries are the shared request DTO.
 pub type TimelineQuery = TimelineRequest;
 
@@ -102,11 +108,7 @@ fn timeline_sql(request: &TimelineRequest, limit: u32) -> Result<SqlParts, Store
     }
     let search = request.search.as_deref().and_then(fts_query);
     let mut q = SqlParts::default();
-    q.sql(
-        "SELECT i.id, i.sort_key, i.contact_id, c.name AS contact_name, i.channel, i.direction, \
-         i.occurred_at, i.subject, i.body, i.summary, i.sentiment, i.thread_key, \
-         i.duration_ms, i.cost_micros, i.source, i.metadata ",
-    );
+    q.sql(ITEM_COLUMNS);
     // With a search, FTS5 drives: it walks matching rowids (sort keys) downwards, so the
     // key range and the order are its own. Without one, the sort-key indexes drive.
     let key = if search.is_some() {
@@ -179,7 +181,7 @@ pub fn fts_query(text: &str) -> Option<String> {
     Some(query)
 }
 
-fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem, StoreError> {
+pub(super) fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem, StoreError> {
     let get = |e: sqlx::Error| StoreError::Query {
         action: "read a timeline row",
         source: e,
