@@ -9,6 +9,8 @@ use super::first_start::FirstStart;
 use super::inbox::InboxView;
 use super::timeline::TimelineView;
 use crate::api;
+use crate::hooks::use_shortcuts;
+use crate::state::keys::KeyAction;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -51,6 +53,16 @@ enum View {
 fn shell(props: &ShellProps) -> Html {
     let error = use_state(|| None::<String>);
     let view = use_state(|| View::Timeline);
+    let on_key = {
+        let view = view.clone();
+        use_callback((), move |action: KeyAction, _| match action {
+            KeyAction::GoInbox => view.set(View::Inbox),
+            KeyAction::GoTimeline => view.set(View::Timeline),
+            KeyAction::GoContacts => view.set(View::Contacts),
+            _ => {}
+        })
+    };
+    use_shortcuts(on_key);
     let nav = |target: View, id: &'static str, label: &'static str| {
         let view = view.clone();
         let on = *view == target;

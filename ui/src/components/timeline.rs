@@ -4,7 +4,8 @@ use hearth_types::{Channel, Direction, TimelineItem};
 use yew::prelude::*;
 
 use super::format;
-use crate::hooks::use_timeline;
+use crate::hooks::{use_shortcuts, use_timeline};
+use crate::state::keys::KeyAction;
 use crate::state::timeline::TimelineAction;
 
 /// A short label per channel, shown on its badge and filter chip.
@@ -32,6 +33,15 @@ pub struct TimelineProps {
 #[function_component(TimelineView)]
 pub fn timeline_view(props: &TimelineProps) -> Html {
     let (state, load_more) = use_timeline(props.contact_id);
+    let on_key = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |action: KeyAction, _| {
+            if action == KeyAction::Escape {
+                dispatcher.dispatch(TimelineAction::CloseDetails);
+            }
+        })
+    };
+    use_shortcuts(on_key);
 
     let on_search = {
         let dispatcher = state.dispatcher();

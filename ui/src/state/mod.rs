@@ -1,3 +1,4 @@
-//! Pure UI state: reducers with no side effects, tested natively.
+//! Pure UI state: reducers and decisions with no side effects, tested natively.
 
+pub mod keys;
 pub mod timeline;

@@ -45,6 +45,7 @@ pub enum TimelineAction {
         error: String,
     },
     ToggleDetails(i64),
+    CloseDetails,
     /// The business changed: start over.
     Reset,
 }
@@ -145,6 +146,11 @@ impl Reducible for TimelineState {
                     ..(*self).clone()
                 }
             }
+            TimelineAction::CloseDetails if self.expanded.is_none() => return self,
+            TimelineAction::CloseDetails => TimelineState {
+                expanded: None,
+                ..(*self).clone()
+            },
             TimelineAction::ToggleDetails(id) => {
                 let expanded = if self.expanded == Some(id) {
                     None
