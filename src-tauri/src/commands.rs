@@ -149,3 +149,33 @@ pub async fn inbox_snooze(
         .await
         .map_err(from_store)
 }
+
+#[tauri::command]
+pub async fn rename_business(
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+) -> Result<AppStatus, CommandError> {
+    let renamed = state.registry.rename(&id, &name).map_err(from_business)?;
+    if let Some((open, _)) = state.open.write().await.as_mut() {
+        if open.id == renamed.id {
+            *open = renamed;
+        }
+    }
+    state.registry.status().map_err(from_business)
+}
+
+/// Backs up the open business into the data folder's `backups/`; returns the file's path.
+#[tauri::command]
+pub async fn backup_business(state: State<'_, AppState>) -> Result<String, CommandError> {
+    let open = state.open.read().await;
+    let (business, store) = open
+        .as_ref()
+        .ok_or_else(|| CommandError::NoBusiness("no business is open".into()))?;
+    let path = state
+        .registry
+        .default_backup_path(business)
+        .map_err(from_business)?;
+    store.backup_to(&path).await.map_err(from_store)?;
+    Ok(path.to_string_lossy().into_owned())
+}

@@ -37,6 +37,8 @@ pub fn run() {
             commands::inbox,
             commands::inbox_done,
             commands::inbox_snooze,
+            commands::rename_business,
+            commands::backup_business,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

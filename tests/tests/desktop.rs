@@ -372,3 +372,109 @@ async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
     assert_eq!(waiting(store.clone()).await, expected[1..].to_vec());
     desktop.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn business_menu_renames_backs_up_and_creates_another_business() {
+    let data = tempfile::tempdir().unwrap();
+    let registry = Registry::at(data.path());
+    let (first, store) = registry.create("Corner Cafe").await.unwrap();
+    store.close().await;
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop
+        .wait_for("#business-menu-toggle")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Rename.
+    let input = desktop.wait_for("#rename-input").await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("Corner Cafe & Bakery").await.unwrap();
+    desktop
+        .client
+        .find(Locator::Css("#rename-business button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while registry.find(&first.id).unwrap().name != "Corner Cafe & Bakery" {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the rename never reached the registry"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shown = desktop
+        .wait_for("#business-name")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(shown, "Corner Cafe & Bakery");
+
+    // Back up (the menu stays open): the file the app names exists and opens as a business.
+    desktop
+        .wait_for("#backup-business")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let message = desktop
+        .wait_for("#business-menu-message")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let path = message
+        .strip_prefix("Backed up to ")
+        .unwrap_or_else(|| panic!("{message}"));
+    hearth_core::Store::open(std::path::Path::new(path))
+        .await
+        .unwrap()
+        .integrity_check()
+        .await
+        .unwrap();
+    desktop.screenshot("08-business-menu").await.unwrap();
+
+    // Another business, with the demo in it: it opens and becomes current.
+    let name = desktop.wait_for("#new-business-input").await.unwrap();
+    name.send_keys("Second Shop").await.unwrap();
+    desktop
+        .client
+        .find(Locator::Css("#new-business button[type='button']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let current = registry.current().unwrap().map(|b| b.name);
+        if current.as_deref() == Some("Second Shop") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the new business never became current"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    desktop.wait_for("#timeline .timeline-item").await.unwrap();
+    let options = desktop
+        .js("return Array.from(document.querySelectorAll('#business-switcher option')).map(o => o.innerText)")
+        .await
+        .unwrap();
+    assert_eq!(
+        options,
+        serde_json::json!(["Corner Cafe & Bakery", "Second Shop"])
+    );
+    desktop.close().await.unwrap();
+}

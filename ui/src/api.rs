@@ -104,3 +104,18 @@ struct Snooze {
 pub async fn inbox_snooze(contact_id: i64, hours: u32) -> Result<(), CommandError> {
     invoke("inbox_snooze", &Snooze { contact_id, hours }).await
 }
+
+#[derive(Serialize)]
+struct Rename<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+pub async fn rename_business(id: &str, name: &str) -> Result<AppStatus, CommandError> {
+    invoke("rename_business", &Rename { id, name }).await
+}
+
+/// Backs up the open business; the answer is the backup file's path.
+pub async fn backup_business() -> Result<String, CommandError> {
+    invoke("backup_business", &NoArgs {}).await
+}

@@ -4,6 +4,7 @@ use hearth_types::{AppStatus, CommandError};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::business_menu::BusinessMenu;
 use super::contacts::ContactsView;
 use super::first_start::FirstStart;
 use super::inbox::InboxView;
@@ -111,6 +112,9 @@ fn shell(props: &ShellProps) -> Html {
                 <span id="business-name" class="business-name">
                     { current.as_ref().map(|b| b.name.clone()).unwrap_or_default() }
                 </span>
+                if let Some(business) = &current {
+                    <BusinessMenu key={business.id.clone()} current={business.clone()} on_status={props.on_status.clone()} />
+                }
             </header>
             if let Some(message) = &*error {
                 <div class="banner error" role="alert">{ message }</div>

@@ -1,6 +1,7 @@
 //! What is drawn.
 
 pub mod app;
+pub mod business_menu;
 pub mod contacts;
 pub mod first_start;
 pub mod format;

@@ -188,6 +188,20 @@ impl Registry {
         Ok(dest)
     }
 
+    /// Where a backup of `business` made now goes by default:
+    /// `<data>/backups/<name>-<UTC time>.sqlite` (the folder is created).
+    pub fn default_backup_path(&self, business: &Business) -> Result<PathBuf, BusinessError> {
+        let dir = self.dir.join("backups");
+        fs::create_dir_all(&dir).map_err(BusinessError::io("create", &dir))?;
+        let name: String = business
+            .name
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+        Ok(dir.join(format!("{}-{stamp}.sqlite", name.trim_matches('-'))))
+    }
+
     /// Writes an online backup of a business to `dest`.
     pub async fn backup(&self, key: Option<&str>, dest: &Path) -> Result<Business, BusinessError> {
         let (business, store) = self.open(key).await?;
@@ -443,6 +457,22 @@ mod tests {
             copy.setting("probe").await.unwrap().as_deref(),
             Some("kept")
         );
+    }
+
+    #[tokio::test]
+    async fn default_backups_land_in_the_backups_folder_and_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::at(dir.path());
+        let (business, store) = registry.create("Lee's Bakery & Co").await.unwrap();
+        let path = registry.default_backup_path(&business).unwrap();
+        assert!(path.starts_with(dir.path().join("backups")));
+        assert!(path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("Lee-s-Bakery---Co-"));
+        store.backup_to(&path).await.unwrap();
+        registry.restore(&path, Some("Bakery copy")).await.unwrap();
     }
 
     #[tokio::test]

@@ -1,0 +1,135 @@
+//! The business menu: create another business (empty or demo), rename this one, back it up.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use hearth_types::{AppStatus, Business, CommandError, CreateBusiness};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::first_start::DEMO_NAME;
+use crate::api;
+
+/// One menu action: maybe a new app status, and what to tell the user.
+type Work = Pin<Box<dyn Future<Output = Result<(Option<AppStatus>, String), CommandError>>>>;
+
+#[derive(Properties, PartialEq)]
+pub struct BusinessMenuProps {
+    pub current: Business,
+    pub on_status: Callback<AppStatus>,
+}
+
+#[function_component(BusinessMenu)]
+pub fn business_menu(props: &BusinessMenuProps) -> Html {
+    let open = use_state(|| false);
+    let new_name = use_state(String::new);
+    let rename = use_state(|| props.current.name.clone());
+    let message = use_state(|| None::<Result<String, String>>);
+
+    let run = {
+        let message = message.clone();
+        let on_status = props.on_status.clone();
+        move |work: Work| {
+            let message = message.clone();
+            let on_status = on_status.clone();
+            spawn_local(async move {
+                match work.await {
+                    Ok((status, said)) => {
+                        message.set(Some(Ok(said)));
+                        if let Some(status) = status {
+                            on_status.emit(status);
+                        }
+                    }
+                    Err(e) => message.set(Some(Err(e.to_string()))),
+                }
+            });
+        }
+    };
+    let on_create = {
+        let run = run.clone();
+        let new_name = new_name.clone();
+        Callback::from(move |demo: bool| {
+            let name = if demo && new_name.trim().is_empty() {
+                DEMO_NAME.to_owned()
+            } else {
+                (*new_name).clone()
+            };
+            run(Box::pin(async move {
+                let status = api::create_business(&CreateBusiness {
+                    name: name.clone(),
+                    demo,
+                })
+                .await?;
+                Ok((Some(status), format!("Created and opened {name}.")))
+            }));
+        })
+    };
+    let on_rename = {
+        let run = run.clone();
+        let rename = rename.clone();
+        let id = props.current.id.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (id, name) = (id.clone(), (*rename).clone());
+            run(Box::pin(async move {
+                let status = api::rename_business(&id, &name).await?;
+                Ok((Some(status), format!("Renamed to {}.", name.trim())))
+            }));
+        })
+    };
+    let on_backup = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            run(Box::pin(async move {
+                let path = api::backup_business().await?;
+                Ok((None, format!("Backed up to {path}")))
+            }));
+        })
+    };
+    let input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                state.set(input.value());
+            }
+        })
+    };
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let on_empty = on_create.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        false
+    });
+    let on_demo = on_create.reform(|_: MouseEvent| true);
+    html! {
+        <div class="business-menu">
+            <button id="business-menu-toggle" class="nav" onclick={toggle} aria-expanded={open.to_string()}>{ "Business ▾" }</button>
+            if *open {
+                <div id="business-menu" class="menu-panel">
+                    <form id="rename-business" onsubmit={on_rename}>
+                        <label for="rename-input">{ "Rename this business" }</label>
+                        <input id="rename-input" value={(*rename).clone()} oninput={input(&rename)} maxlength="100" />
+                        <button type="submit">{ "Rename" }</button>
+                    </form>
+                    <div>
+                        <button id="backup-business" onclick={on_backup}>{ "Back up now" }</button>
+                        <span class="hint">{ " A copy goes to the backups folder; restore with `hearth business restore FILE`." }</span>
+                    </div>
+                    <form id="new-business" onsubmit={on_empty}>
+                        <label for="new-business-input">{ "Another business" }</label>
+                        <input id="new-business-input" value={(*new_name).clone()} oninput={input(&new_name)} placeholder="Name" maxlength="100" />
+                        <button type="submit">{ "Create empty" }</button>
+                        <button type="button" onclick={on_demo}>{ "Create demo" }</button>
+                    </form>
+                    if let Some(result) = &*message {
+                        <p id="business-menu-message" class={classes!(result.is_err().then_some("error"))} role="status">
+                            { match result { Ok(m) | Err(m) => m.clone() } }
+                        </p>
+                    }
+                </div>
+            }
+        </div>
+    }
+}
