@@ -4,7 +4,7 @@ use hearth_core::demo::{self, DemoOptions};
 use hearth_core::store::ContactFilter;
 use hearth_types::{
     AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    InboxEntry, TimelinePage, TimelineRequest,
+    InboxEntry, MessageHtml, TimelinePage, TimelineRequest,
 };
 use tauri::State;
 
@@ -178,4 +178,19 @@ pub async fn backup_business(state: State<'_, AppState>) -> Result<String, Comma
         .map_err(from_business)?;
     store.backup_to(&path).await.map_err(from_store)?;
     Ok(path.to_string_lossy().into_owned())
+}
+
+/// A message's HTML, sanitized by the core; remote images only when the user allows them.
+#[tauri::command]
+pub async fn message_html(
+    state: State<'_, AppState>,
+    id: i64,
+    allow_remote_images: bool,
+) -> Result<Option<MessageHtml>, CommandError> {
+    state
+        .store()
+        .await?
+        .message_html(id, allow_remote_images)
+        .await
+        .map_err(from_store)
 }

@@ -39,6 +39,7 @@ pub fn run() {
             commands::inbox_snooze,
             commands::rename_business,
             commands::backup_business,
+            commands::message_html,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

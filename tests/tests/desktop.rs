@@ -478,3 +478,141 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
     );
     desktop.close().await.unwrap();
 }
+
+/// A loopback HTTP server that counts requests and answers each with a 1x1 PNG.
+fn pixel_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0,
+        0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0d, 0x49, 0x44,
+        0x41, 0x54, 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d, 0x0a, 0x2d, 0xb4, 0, 0, 0, 0,
+        0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = [0u8; 2048];
+            let _ = stream.read(&mut request);
+            counter.fetch_add(1, Ordering::SeqCst);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", PNG.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(PNG);
+        }
+    });
+    (port, hits)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_email_html_runs_nothing_and_loads_nothing_until_allowed() {
+    use std::sync::atomic::Ordering;
+
+    use hearth_core::domain::NewInteraction;
+    use hearth_types::Direction;
+
+    let (port, hits) = pixel_server();
+    let data = tempfile::tempdir().unwrap();
+    let registry = Registry::at(data.path());
+    let (_, store) = registry.create("Mailroom").await.unwrap();
+    let who = store
+        .find_or_create_contact(
+            hearth_types::IdentityKind::Email,
+            "mallory@evil.example",
+            Some("Mallory"),
+        )
+        .await
+        .unwrap();
+    let html = format!(
+        r#"<p id="greeting">Hello from Mallory</p>
+           <script>parent.document.title = 'pwned by script';</script>
+           <img src="x" onerror="parent.document.title = 'pwned by onerror'">
+           <img src="http://127.0.0.1:{port}/pixel.png" alt="tracking pixel">"#
+    );
+    let mail = NewInteraction {
+        contact_id: Some(who.contact_id),
+        subject: Some("Special offer just for you".into()),
+        body: Some("Hello from Mallory".into()),
+        body_html: Some(html),
+        ..NewInteraction::new(
+            Channel::Email,
+            Direction::Inbound,
+            hearth_core::now_ms() - 60_000,
+            "test",
+            "<evil@x>",
+        )
+    };
+    store.upsert_interactions(&[mail]).await.unwrap();
+    store.close().await;
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop
+        .wait_for("#timeline .timeline-item .row")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let frame = desktop.wait_for(".message-frame").await.unwrap();
+    // Give anything that could run or load a moment to do so.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let srcdoc = frame
+        .attr("srcdoc")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        srcdoc.contains("hello from mallory"),
+        "the message is shown: {srcdoc}"
+    );
+    for bad in ["<script", "onerror", &format!("127.0.0.1:{port}")] {
+        assert!(!srcdoc.contains(bad), "{bad} reached the frame: {srcdoc}");
+    }
+    assert_eq!(
+        desktop.client.title().await.unwrap(),
+        "Hearth",
+        "no script from the message ran"
+    );
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "no remote image was fetched"
+    );
+    let notice = desktop
+        .wait_for(".blocked-images")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.starts_with("1 remote image blocked"), "{notice}");
+    desktop.screenshot("09-email-blocked").await.unwrap();
+
+    // The user allows images for this message: now (and only now) the pixel loads.
+    desktop
+        .wait_for(".show-images")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while hits.load(Ordering::SeqCst) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "an allowed image never loaded"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        desktop.client.title().await.unwrap(),
+        "Hearth",
+        "still no script ran"
+    );
+    desktop.close().await.unwrap();
+}

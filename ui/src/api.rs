@@ -2,7 +2,7 @@
 
 use hearth_types::{
     AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    InboxEntry, TimelinePage, TimelineRequest,
+    InboxEntry, MessageHtml, TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -118,4 +118,25 @@ pub async fn rename_business(id: &str, name: &str) -> Result<AppStatus, CommandE
 /// Backs up the open business; the answer is the backup file's path.
 pub async fn backup_business() -> Result<String, CommandError> {
     invoke("backup_business", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HtmlRequest {
+    id: i64,
+    allow_remote_images: bool,
+}
+
+pub async fn message_html(
+    id: i64,
+    allow_remote_images: bool,
+) -> Result<Option<MessageHtml>, CommandError> {
+    invoke(
+        "message_html",
+        &HtmlRequest {
+            id,
+            allow_remote_images,
+        },
+    )
+    .await
 }

@@ -16,6 +16,7 @@
 //!   through `QueryBuilder`. Full-text search is FTS5, kept in step by triggers.
 //! - [`business`]: the registry of businesses (a JSON file in the OS data dir, or
 //!   `HEARTH_DATA_DIR`): create, list, open, rename, delete to trash, backup and restore.
+//! - [`mail`]: message HTML sanitized for display (ammonia); IMAP and SMTP come next.
 //! - [`demo`]: a deterministic, realistic demo business that also scales to 100k contacts /
 //!   1M interactions for benchmarks.
 //!
@@ -28,6 +29,7 @@
 pub mod business;
 pub mod demo;
 pub mod domain;
+pub mod mail;
 pub mod store;
 
 pub use business::{BusinessError, Registry};

@@ -17,6 +17,6 @@ pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError}
 pub use error::CommandError;
 pub use inbox::InboxEntry;
 pub use timeline::{
-    AppStatus, Business, ContactSummary, CreateBusiness, Identity, TimelineCursor, TimelineItem,
-    TimelinePage, TimelineRequest,
+    AppStatus, Business, ContactSummary, CreateBusiness, Identity, MessageHtml, TimelineCursor,
+    TimelineItem, TimelinePage, TimelineRequest,
 };

@@ -113,6 +113,9 @@ pub struct TimelineItem {
     pub occurred_at: i64,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// Whether the message has an HTML part (fetch it sanitized with `message_html`).
+    #[serde(default)]
+    pub has_html: bool,
     pub summary: Option<String>,
     /// VADER compound score in [-1, 1], once scored.
     pub sentiment: Option<f64>,
@@ -137,4 +140,14 @@ pub struct CreateBusiness {
     pub name: String,
     /// Fill it with the demo business's data.
     pub demo: bool,
+}
+
+/// A message's HTML, sanitized by the core, and the policy its frame must carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageHtml {
+    pub html: String,
+    /// Remote images held back (0 once the user allowed them).
+    pub blocked_images: u32,
+    /// The Content-Security-Policy for the frame that shows it.
+    pub policy: String,
 }

@@ -4,6 +4,7 @@ use hearth_types::{Channel, Direction, TimelineItem};
 use yew::prelude::*;
 
 use super::format;
+use crate::hooks::{use_load, Load};
 use crate::hooks::{use_shortcuts, use_timeline};
 use crate::state::keys::KeyAction;
 use crate::state::timeline::TimelineAction;
@@ -152,7 +153,9 @@ fn row(props: &RowProps) -> Html {
                     if let Some(summary) = &item.summary {
                         <p class="summary"><strong>{ "Summary: " }</strong>{ summary }</p>
                     }
-                    if let Some(body) = &item.body {
+                    if item.has_html {
+                        <MessageFrame id={item.id} />
+                    } else if let Some(body) = &item.body {
                         <pre class="body">{ body }</pre>
                     }
                     if let Some(ms) = item.duration_ms {
@@ -161,5 +164,53 @@ fn row(props: &RowProps) -> Html {
                 </div>
             }
         </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MessageFrameProps {
+    id: i64,
+}
+
+/// A message's HTML, sanitized by the core, in a sandboxed frame (no scripts, no same
+/// origin) that carries its own CSP; remote images stay blocked until the user allows them.
+#[function_component(MessageFrame)]
+fn message_frame(props: &MessageFrameProps) -> Html {
+    let allow = use_state(|| false);
+    let html = use_load((props.id, *allow), |(id, allow)| {
+        crate::api::message_html(id, allow)
+    });
+    let on_allow = {
+        let allow = allow.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            allow.set(true);
+        })
+    };
+    match html {
+        Load::Loading => html! { <p class="meta">{ "Loading message…" }</p> },
+        Load::Failed(e) => html! { <p class="error">{ e }</p> },
+        Load::Ready(None) => html! {},
+        Load::Ready(Some(message)) => {
+            let document = format!(
+                "<!doctype html><html><head><meta charset=\"utf-8\">\
+                 <meta http-equiv=\"Content-Security-Policy\" content=\"{}\"></head>\
+                 <body>{}</body></html>",
+                message.policy, message.html
+            );
+            let blocked = message.blocked_images;
+            html! {
+                <div class="message-html">
+                    if blocked > 0 {
+                        <p class="blocked-images">
+                            { format!("{blocked} remote image{} blocked to protect your privacy. ", if blocked == 1 { "" } else { "s" }) }
+                            <button class="show-images" onclick={on_allow}>{ "Show images" }</button>
+                        </p>
+                    }
+                    <iframe class="message-frame" sandbox="" srcdoc={document} title="Message"
+                        referrerpolicy="no-referrer"></iframe>
+                </div>
+            }
+        }
     }
 }

@@ -187,6 +187,7 @@ mod tests {
             occurred_at: 1_000 - id,
             subject: None,
             body: Some(format!("body {id}")),
+            has_html: false,
             summary: None,
             sentiment: None,
             thread_key: None,

@@ -305,10 +305,18 @@ impl Builder {
             } else {
                 "\n\nBrightside Home Services".to_owned()
             };
+            // The business writes HTML mail; customers mostly plain text.
+            let body_html = (!inbound).then(|| {
+                format!(
+                    "<p>Hi {},</p><p>{body}</p><p>— <b>Brightside Home Services</b><br>Licensed &amp; insured</p>",
+                    first_name(&who.name)
+                )
+            });
             self.push(NewInteraction {
                 contact_id: Some(who.id),
                 subject: Some(subject),
                 body: Some(format!("{greeting}{body}{signature}")),
+                body_html,
                 thread_key: Some(thread.clone()),
                 metadata: json!({ "from": from, "to": [to], "message_id": format!("<demo-{}-{step}@brightside.example>", self.episode) }),
                 ..NewInteraction::new(Channel::Email, direction, at, SOURCE, format!("email-{}-{step}", self.episode))

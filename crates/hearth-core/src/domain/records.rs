@@ -23,6 +23,8 @@ pub struct NewInteraction {
     pub occurred_at: i64,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// The message's HTML as received; sanitized whenever it is shown.
+    pub body_html: Option<String>,
     pub summary: Option<String>,
     pub sentiment: Option<f64>,
     pub source: String,
@@ -50,6 +52,7 @@ impl NewInteraction {
             occurred_at,
             subject: None,
             body: None,
+            body_html: None,
             summary: None,
             sentiment: None,
             source: source.into(),

@@ -31,6 +31,31 @@ impl Store {
         Ok(report)
     }
 
+    /// A message's HTML, sanitized for display, with its frame policy; `None` when the
+    /// message has no HTML part.
+    pub async fn message_html(
+        &self,
+        id: i64,
+        allow_remote_images: bool,
+    ) -> Result<Option<hearth_types::MessageHtml>, StoreError> {
+        let html = sqlx::query_scalar!("SELECT body_html FROM interactions WHERE id = ?", id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read a message"))?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "interaction",
+                key: id.to_string(),
+            })?;
+        Ok(html.map(|html| {
+            let safe = crate::mail::html::sanitize(&html, allow_remote_images);
+            hearth_types::MessageHtml {
+                html: safe.html,
+                blocked_images: safe.blocked_images,
+                policy: crate::mail::html::frame_policy(allow_remote_images).to_owned(),
+            }
+        }))
+    }
+
     /// Number of interactions in the business.
     pub async fn count_interactions(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar!("SELECT COUNT(*) FROM interactions")
@@ -101,16 +126,17 @@ async fn upsert_one(
         // An identical re-delivery changes nothing, so FTS triggers do not churn; a known
         // sentiment is kept when the new record has none.
         let result = sqlx::query!(
-            "INSERT INTO interactions (sort_key, contact_id, channel, direction, occurred_at, subject, body, \
+            "INSERT INTO interactions (body_html, sort_key, contact_id, channel, direction, occurred_at, subject, body, \
                  summary, sentiment, source, source_account, source_id, thread_key, duration_ms, \
                  cost_micros, metadata, created_at, updated_at) \
-             VALUES (?17, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
+             VALUES (?18, ?17, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) \
              ON CONFLICT (source, source_account, source_id) DO UPDATE SET \
                  sort_key = CASE WHEN interactions.occurred_at = excluded.occurred_at \
                      THEN interactions.sort_key ELSE excluded.sort_key END, \
                  contact_id = excluded.contact_id, channel = excluded.channel, \
                  direction = excluded.direction, occurred_at = excluded.occurred_at, \
                  subject = excluded.subject, body = excluded.body, summary = excluded.summary, \
+                 body_html = excluded.body_html, \
                  sentiment = coalesce(excluded.sentiment, interactions.sentiment), \
                  thread_key = excluded.thread_key, duration_ms = excluded.duration_ms, \
                  cost_micros = excluded.cost_micros, metadata = excluded.metadata, \
@@ -118,11 +144,11 @@ async fn upsert_one(
              WHERE (interactions.contact_id, interactions.channel, interactions.direction, \
                     interactions.occurred_at, interactions.subject, interactions.body, \
                     interactions.summary, interactions.thread_key, interactions.duration_ms, \
-                    interactions.cost_micros, interactions.metadata) \
+                    interactions.cost_micros, interactions.metadata, interactions.body_html) \
                 IS NOT (excluded.contact_id, excluded.channel, excluded.direction, \
                     excluded.occurred_at, excluded.subject, excluded.body, excluded.summary, \
                     excluded.thread_key, excluded.duration_ms, excluded.cost_micros, \
-                    excluded.metadata) \
+                    excluded.metadata, excluded.body_html) \
                 OR (excluded.sentiment IS NOT NULL \
                     AND excluded.sentiment IS NOT interactions.sentiment)",
             item.contact_id,
@@ -142,6 +168,7 @@ async fn upsert_one(
             metadata,
             now,
             key,
+            item.body_html,
         )
         .execute(&mut **tx)
         .await?;
@@ -245,6 +272,34 @@ mod tests {
             matches!(err, StoreError::Invalid(DomainError::TimeOutOfRange(_))),
             "{err}"
         );
+    }
+
+    #[tokio::test]
+    async fn message_html_is_sanitized_on_every_read() {
+        let store = Store::open_in_memory().await.unwrap();
+        let mail = NewInteraction {
+            body_html: Some(
+                r#"<p>Hi</p><script>x()</script><img src="https://t.example/p.png">"#.into(),
+            ),
+            ..NewInteraction::new(Channel::Email, Direction::Inbound, 1, "imap", "<m@x>")
+        };
+        store
+            .upsert_interactions(&[mail, sms("plain", 2, "no html")])
+            .await
+            .unwrap();
+        let page = store.timeline(&TimelineRequest::default()).await.unwrap();
+        let (plain, html) = (&page.items[0], &page.items[1]);
+        assert!(html.has_html && !plain.has_html);
+        let shown = store.message_html(html.id, false).await.unwrap().unwrap();
+        // The image element stays, without its source: nothing is fetched.
+        assert_eq!(shown.html, "<p>Hi</p><img>");
+        assert_eq!(shown.blocked_images, 1);
+        assert!(shown.policy.contains("img-src data:;"));
+        assert_eq!(store.message_html(plain.id, false).await.unwrap(), None);
+        assert!(matches!(
+            store.message_html(999, false).await,
+            Err(StoreError::NotFound { .. })
+        ));
     }
 
     #[tokio::test]

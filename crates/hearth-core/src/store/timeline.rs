@@ -55,8 +55,8 @@ fn time_key(at: i64) -> i64 {
 /// The columns [`row_to_item`] reads, from `interactions i` and `contacts c`.
 pub(super) const ITEM_COLUMNS: &str =
     "SELECT i.id, i.sort_key, i.contact_id, c.name AS contact_name, i.channel, i.direction, \
-     i.occurred_at, i.subject, i.body, i.summary, i.sentiment, i.thread_key, \
-     i.duration_ms, i.cost_micros, i.source, i.metadata ";
+     i.occurred_at, i.subject, i.body, i.body_html IS NOT NULL AS has_html, i.summary, \
+     i.sentiment, i.thread_key, i.duration_ms, i.cost_micros, i.source, i.metadata ";
 
 /// Timeline queries are the shared request DTO.
 pub type TimelineQuery = TimelineRequest;
@@ -209,6 +209,7 @@ pub(super) fn row_to_item(row: &sqlx::sqlite::SqliteRow) -> Result<TimelineItem,
         occurred_at: row.try_get("occurred_at").map_err(get)?,
         subject: row.try_get("subject").map_err(get)?,
         body: row.try_get("body").map_err(get)?,
+        has_html: row.try_get("has_html").map_err(get)?,
         summary: row.try_get("summary").map_err(get)?,
         sentiment: row.try_get("sentiment").map_err(get)?,
         thread_key: row.try_get("thread_key").map_err(get)?,

@@ -1,0 +1,3 @@
+//! Mail. For now: making message HTML safe to show. IMAP sync and SMTP send build on this.
+
+pub mod html;
