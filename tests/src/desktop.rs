@@ -136,6 +136,21 @@ impl Desktop {
             .with_context(|| format!("{css} never appeared"))
     }
 
+    /// Waits until an element's text satisfies `want`, and returns that text.
+    pub async fn wait_for_text(&self, css: &str, want: impl Fn(&str) -> bool) -> Result<String> {
+        let started = Instant::now();
+        loop {
+            let text = self.wait_for(css).await?.text().await?;
+            if want(&text) {
+                return Ok(text);
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                bail!("{css} still says {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Presses keys one after another, as a person at the keyboard would.
     pub async fn press(&self, keys: &str) -> Result<()> {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};

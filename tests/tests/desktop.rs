@@ -409,14 +409,10 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let shown = desktop
-        .wait_for("#business-name")
-        .await
-        .unwrap()
-        .text()
+    desktop
+        .wait_for_text("#business-name", |t| t == "Corner Cafe & Bakery")
         .await
         .unwrap();
-    assert_eq!(shown, "Corner Cafe & Bakery");
 
     // Back up (the menu stays open): the file the app names exists and opens as a business.
     desktop
@@ -426,16 +422,12 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
         .click()
         .await
         .unwrap();
+    // The rename's message is still there until the backup's replaces it.
     let message = desktop
-        .wait_for("#business-menu-message")
-        .await
-        .unwrap()
-        .text()
+        .wait_for_text("#business-menu-message", |t| t.starts_with("Backed up to "))
         .await
         .unwrap();
-    let path = message
-        .strip_prefix("Backed up to ")
-        .unwrap_or_else(|| panic!("{message}"));
+    let path = message.strip_prefix("Backed up to ").unwrap_or_default();
     hearth_core::Store::open(std::path::Path::new(path))
         .await
         .unwrap()
