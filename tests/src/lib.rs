@@ -60,3 +60,28 @@ pub fn screenshot_dir() -> PathBuf {
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
+
+/// Registers a business named `name` in `data_dir` and fills it with a demo of the given
+/// size, dated to a fixed day so every run sees the same history.
+pub async fn demo_business(
+    data_dir: &Path,
+    name: &str,
+    contacts: u32,
+    interactions: u32,
+    seed: u64,
+) -> hearth_core::Store {
+    let (_, store) = hearth_core::Registry::at(data_dir)
+        .create(name)
+        .await
+        .expect("create a business");
+    let options = hearth_core::demo::DemoOptions {
+        contacts,
+        interactions,
+        seed,
+        as_of: 1_763_683_200_000,
+    };
+    hearth_core::demo::seed(&store, &options, |_, _| {})
+        .await
+        .expect("seed the demo");
+    store
+}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use hearth_core::Registry;
+use hearth_e2e::demo_business;
 use hearth_e2e::desktop::Desktop;
 use hearth_types::{Channel, TimelineRequest};
 
@@ -182,19 +183,10 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
-    use hearth_core::demo::{self, DemoOptions};
     use hearth_core::store::ContactFilter;
 
     let data = tempfile::tempdir().unwrap();
-    let registry = Registry::at(data.path());
-    let (_, store) = registry.create("Profiles Inc").await.unwrap();
-    let options = DemoOptions {
-        contacts: 60,
-        interactions: 1_500,
-        seed: 5,
-        as_of: 1_763_683_200_000,
-    };
-    demo::seed(&store, &options, |_, _| {}).await.unwrap();
+    let store = demo_business(data.path(), "Profiles Inc", 60, 1_500, 5).await;
     // The contact with the most orders: a profile with figures in every section.
     let mut best = None;
     for c in store
@@ -280,18 +272,8 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
-    use hearth_core::demo::{self, DemoOptions};
-
     let data = tempfile::tempdir().unwrap();
-    let registry = Registry::at(data.path());
-    let (_, store) = registry.create("Inbox Co").await.unwrap();
-    let options = DemoOptions {
-        contacts: 40,
-        interactions: 800,
-        seed: 9,
-        as_of: 1_763_683_200_000,
-    };
-    demo::seed(&store, &options, |_, _| {}).await.unwrap();
+    let store = demo_business(data.path(), "Inbox Co", 40, 800, 9).await;
     let waiting = |store: hearth_core::Store| async move {
         let now = hearth_core::now_ms();
         store
