@@ -178,6 +178,39 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     }
     desktop.screenshot("05-search-all-channels").await.unwrap();
 
+    // A date range (picked in the page's own calendar: 60 to 30 days ago, both days
+    // included), on top of the search.
+    let range = desktop
+        .js(
+            "const day = (d) => d.toISOString().slice(0, 10);
+             const local = (s, add) => { const [y, m, d] = s.split('-').map(Number); return new Date(y, m - 1, d + add).getTime(); };
+             const from = day(new Date(Date.now() - 60 * 864e5)), to = day(new Date(Date.now() - 30 * 864e5));
+             for (const [id, v] of [['since', from], ['until', to]]) {
+               const input = document.getElementById(id);
+               input.value = v;
+               input.dispatchEvent(new Event('change', { bubbles: true }));
+             }
+             return [local(from, 0), local(to, 1)];",
+        )
+        .await
+        .unwrap();
+    let (since, until) = (
+        range[0].as_f64().unwrap() as i64,
+        range[1].as_f64().unwrap() as i64,
+    );
+    let ranged = core_ids(TimelineRequest {
+        search: Some("water heater".into()),
+        since: Some(since),
+        until: Some(until),
+        ..Default::default()
+    })
+    .await;
+    assert!(
+        !ranged.is_empty(),
+        "the demo has water-heater talk in that month"
+    );
+    expect_rows(&desktop, &ranged).await;
+
     desktop.close().await.unwrap();
 }
 

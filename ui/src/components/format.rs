@@ -6,6 +6,17 @@ pub fn time(ms: i64) -> String {
     String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
+/// The start of a local calendar day given as `YYYY-MM-DD`, plus `add_days`, in UTC ms;
+/// `None` for an empty or unreadable value.
+pub fn local_day_start(day: &str, add_days: u32) -> Option<i64> {
+    let mut parts = day.split('-').map(|p| p.parse::<u32>().ok());
+    let (year, month, date) = (parts.next()??, parts.next()??, parts.next()??);
+    let start =
+        js_sys::Date::new_with_year_month_day(year, month as i32 - 1, (date + add_days) as i32);
+    let ms = start.get_time();
+    ms.is_finite().then_some(ms as i64)
+}
+
 /// Minor units as money: `$1,234.50`, `€12.00`, `CHF 5.00`.
 pub fn money(minor: i64, currency: &str) -> String {
     let sign = if minor < 0 { "-" } else { "" };

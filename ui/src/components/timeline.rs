@@ -1,6 +1,7 @@
 //! The unified timeline: channel filter, search, and the list, newest first.
 
 use hearth_types::{Channel, Direction, TimelineItem};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::format;
@@ -52,6 +53,24 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         })
     };
+    let on_range = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: Event| {
+            let read = |id: &str| {
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(id))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|input| input.value())
+                    .unwrap_or_default()
+            };
+            dispatcher.dispatch(TimelineAction::Range {
+                since: format::local_day_start(&read("since"), 0),
+                // The end day is included: the range stops at the next midnight.
+                until: format::local_day_start(&read("until"), 1),
+            });
+        })
+    };
     let all_selected = state.channels.is_empty();
     let on_all = {
         let dispatcher = state.dispatcher();
@@ -93,6 +112,10 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             <div class="toolbar">
                 <input id="search" type="search" placeholder="Search subjects, messages, transcripts…"
                     value={state.search.clone()} oninput={on_search} aria-label="Search the timeline" />
+                <label class="range">{ "From " }
+                    <input id="since" type="date" onchange={on_range.clone()} aria-label="From date" /></label>
+                <label class="range">{ "to " }
+                    <input id="until" type="date" onchange={on_range} aria-label="To date" /></label>
                 <div id="channel-filter" class="chips" role="group" aria-label="Channels">
                     <button class={classes!("chip", "all", all_selected.then_some("on"))} data-channel="all"
                         aria-pressed={all_selected.to_string()} onclick={on_all}>{ "All" }</button>

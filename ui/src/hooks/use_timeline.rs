@@ -17,7 +17,10 @@ pub fn use_timeline(contact_id: Option<i64>) -> (UseReducerHandle<TimelineState>
     {
         let snapshot = state.clone();
         use_effect_with(state.generation, move |generation| {
-            fetch(&snapshot, *generation, false);
+            // A filter the reducer already refused (a reversed range) is not sent.
+            if snapshot.error.is_none() {
+                fetch(&snapshot, *generation, false);
+            }
         });
     }
     let load_more = {

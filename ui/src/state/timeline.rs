@@ -17,6 +17,9 @@ pub struct TimelineState {
     /// Selected channels; empty means all.
     pub channels: Vec<Channel>,
     pub search: String,
+    /// Inclusive start and exclusive end, UTC ms.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
     pub items: Vec<TimelineItem>,
     pub next: Option<TimelineCursor>,
     pub loading: bool,
@@ -31,6 +34,11 @@ pub enum TimelineAction {
     ToggleChannel(Channel),
     AllChannels,
     Search(String),
+    /// A date range; `None` ends are open.
+    Range {
+        since: Option<i64>,
+        until: Option<i64>,
+    },
     /// A fetch started for this generation.
     Loading {
         generation: u32,
@@ -58,6 +66,8 @@ impl TimelineState {
             contact_id: self.contact_id,
             channels: self.channels.clone(),
             search: (!search.is_empty()).then(|| search.to_owned()),
+            since: self.since,
+            until: self.until,
             after,
             limit: Some(PAGE),
             ..TimelineRequest::default()
@@ -69,6 +79,8 @@ impl TimelineState {
             contact_id: self.contact_id,
             channels: self.channels.clone(),
             search: self.search.clone(),
+            since: self.since,
+            until: self.until,
             generation: self.generation.wrapping_add(1),
             loading: true,
             ..TimelineState::default()
@@ -105,6 +117,22 @@ impl Reducible for TimelineState {
                 }
                 let mut state = self.refiltered();
                 state.search = text;
+                state
+            }
+            TimelineAction::Range { since, until } => {
+                if (since, until) == (self.since, self.until) {
+                    return self;
+                }
+                let mut state = self.refiltered();
+                state.since = since;
+                state.until = until;
+                // An empty or reversed range would be refused by the core: show nothing.
+                if let (Some(s), Some(u)) = (since, until) {
+                    if s >= u {
+                        state.loading = false;
+                        state.error = Some("The start date must be before the end date.".into());
+                    }
+                }
                 state
             }
             TimelineAction::Reset => TimelineState {
@@ -275,6 +303,24 @@ mod tests {
         let s = s.reduce(TimelineAction::Search("leak".into()));
         let s = s.reduce(TimelineAction::Reset);
         assert_eq!(s.request(None).contact_id, Some(7));
+    }
+
+    #[test]
+    fn a_date_range_filters_and_a_reversed_one_says_why() {
+        let s = Rc::new(TimelineState::default());
+        let s = s.reduce(TimelineAction::Range {
+            since: Some(10),
+            until: Some(20),
+        });
+        let request = s.request(None);
+        assert_eq!((request.since, request.until), (Some(10), Some(20)));
+        let g = s.generation;
+        let s = s.reduce(TimelineAction::Range {
+            since: Some(30),
+            until: Some(20),
+        });
+        assert_eq!(s.generation, g + 1);
+        assert!(s.error.is_some() && !s.loading);
     }
 
     #[test]
