@@ -70,7 +70,6 @@ impl TimelineState {
             until: self.until,
             after,
             limit: Some(PAGE),
-            ..TimelineRequest::default()
         }
     }
 
