@@ -84,6 +84,7 @@ pub async fn contacts(
 ) -> Result<Vec<ContactSummary>, CommandError> {
     let filter = ContactFilter {
         search: request.search,
+        sort: request.sort,
         limit: request.limit,
         ..Default::default()
     };

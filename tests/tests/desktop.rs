@@ -300,6 +300,46 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
     let ids: Vec<i64> = theirs.items.iter().map(|i| i.id).collect();
     expect_rows(&desktop, &ids).await;
     desktop.screenshot("06-contact-profile").await.unwrap();
+
+    // Seed 004's views: Top LTV lists everyone by lifetime value, as the core does.
+    search.clear().await.unwrap();
+    search.send_keys(" ").await.unwrap();
+    desktop
+        .client
+        .find(Locator::Css("#contact-views [data-sort='top_ltv']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let by_ltv: Vec<i64> = store
+        .list_contacts(&ContactFilter {
+            sort: hearth_types::ContactSort::TopLtv,
+            limit: Some(200),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(by_ltv[0], contact.id, "the best customer leads");
+    let started = Instant::now();
+    loop {
+        let shown = desktop
+            .js("const s = document.getElementById('contacts-status');
+                 if (s.dataset.loading !== 'false') return null;
+                 return Array.from(document.querySelectorAll('#contacts .contact-row')).map(e => Number(e.dataset.id));")
+            .await
+            .unwrap();
+        let shown: Option<Vec<i64>> = serde_json::from_value(shown).unwrap();
+        if shown.as_ref() == Some(&by_ltv) || started.elapsed() > Duration::from_secs(20) {
+            assert_eq!(shown, Some(by_ltv), "Top LTV order");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    desktop.screenshot("10-top-ltv").await.unwrap();
     desktop.close().await.unwrap();
 }
 

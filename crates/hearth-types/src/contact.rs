@@ -59,9 +59,34 @@ pub struct ContactProfile {
     pub last_contact_at: Option<i64>,
 }
 
+/// The orders a contacts list can come in (seed 004's views).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSort {
+    /// By name.
+    #[default]
+    Name,
+    /// Newest conversation first.
+    Recent,
+    /// Highest historic lifetime value first.
+    TopLtv,
+}
+
+impl ContactSort {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ContactSort::Name => "name",
+            ContactSort::Recent => "recent",
+            ContactSort::TopLtv => "top_ltv",
+        }
+    }
+}
+
 /// A contacts list request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactsRequest {
     pub search: Option<String>,
+    #[serde(default)]
+    pub sort: ContactSort,
     pub limit: Option<u32>,
 }

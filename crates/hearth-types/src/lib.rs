@@ -12,7 +12,9 @@ mod error;
 mod inbox;
 mod timeline;
 
-pub use contact::{ChannelCount, ContactProfile, ContactsRequest, Deal, OrderStats, Task};
+pub use contact::{
+    ChannelCount, ContactProfile, ContactSort, ContactsRequest, Deal, OrderStats, Task,
+};
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
 pub use inbox::InboxEntry;

@@ -41,6 +41,13 @@ pub struct ContactSummary {
     pub identities: Vec<Identity>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The newest message either way, UTC ms.
+    #[serde(default)]
+    pub last_contact_at: Option<i64>,
+    /// Historic lifetime value: completed orders, minor units, all currencies added as
+    /// recorded (per-currency figures are on the profile).
+    #[serde(default)]
+    pub lifetime_value_minor: i64,
 }
 
 /// Keyset position in a newest-first timeline: the sort key of the last item of the

@@ -1,6 +1,6 @@
 //! Contacts: a searchable list, and beside it the chosen contact's profile and timeline.
 
-use hearth_types::{ContactProfile, ContactSummary, ContactsRequest, IdentityKind};
+use hearth_types::{ContactProfile, ContactSort, ContactSummary, ContactsRequest, IdentityKind};
 use yew::prelude::*;
 
 use super::format;
@@ -12,14 +12,27 @@ use crate::hooks::{use_load, Load};
 pub fn contacts_view() -> Html {
     let search = use_state(String::new);
     let selected = use_state(|| None::<i64>);
-    let list = use_load((*search).clone(), |search: String| async move {
-        let search = search.trim().to_owned();
-        let request = ContactsRequest {
-            search: (!search.is_empty()).then_some(search),
-            limit: Some(200),
-        };
-        api::contacts(&request).await
-    });
+    let sort = use_state(ContactSort::default);
+    let list = use_load(
+        ((*search).clone(), *sort),
+        |(search, sort): (String, ContactSort)| async move {
+            let search = search.trim().to_owned();
+            let request = ContactsRequest {
+                search: (!search.is_empty()).then_some(search),
+                sort,
+                limit: Some(200),
+            };
+            api::contacts(&request).await
+        },
+    );
+    let tab = |value: ContactSort, label: &'static str| {
+        let sort_handle = sort.clone();
+        let on = *sort == value;
+        html! {
+            <button class={classes!("tab", on.then_some("on"))} data-sort={value.as_str()} aria-pressed={on.to_string()}
+                onclick={Callback::from(move |_: MouseEvent| sort_handle.set(value))}>{ label }</button>
+        }
+    };
     let on_search = {
         let search = search.clone();
         Callback::from(move |e: InputEvent| {
@@ -56,13 +69,22 @@ pub fn contacts_view() -> Html {
             <aside class="contact-list">
                 <input id="contact-search" type="search" placeholder="Name, company, email or phone"
                     value={(*search).clone()} oninput={on_search} aria-label="Search contacts" />
+                <div id="contact-views" class="tabs" role="group" aria-label="Order">
+                    { tab(ContactSort::Name, "A–Z") }
+                    { tab(ContactSort::Recent, "Recent") }
+                    { tab(ContactSort::TopLtv, "Top LTV") }
+                    <button class="tab" disabled=true
+                        title="Needs attention ranks customers by P(alive) and sentiment trend; it arrives with customer intelligence.">
+                        { "Needs attention" }
+                    </button>
+                </div>
                 <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
                 <ul id="contacts">
                     { for rows.iter().map(|c| {
                         let id = c.id;
                         let selected_handle = selected.clone();
                         let onclick = Callback::from(move |_: MouseEvent| selected_handle.set(Some(id)));
-                        html! { <ContactRow key={c.id} contact={c.clone()} selected={*selected == Some(c.id)} {onclick} /> }
+                        html! { <ContactRow key={c.id} contact={c.clone()} selected={*selected == Some(c.id)} sort={*sort} {onclick} /> }
                     }) }
                 </ul>
             </aside>
@@ -82,17 +104,30 @@ pub fn contacts_view() -> Html {
 struct ContactRowProps {
     contact: ContactSummary,
     selected: bool,
+    sort: ContactSort,
     onclick: Callback<MouseEvent>,
 }
 
 #[function_component(ContactRow)]
 fn contact_row(props: &ContactRowProps) -> Html {
     let c = &props.contact;
-    let detail = c
+    let who = c
         .company
         .clone()
-        .or_else(|| c.identities.first().map(|i| i.value.clone()))
-        .unwrap_or_default();
+        .or_else(|| c.identities.first().map(|i| i.value.clone()));
+    // Each view says why the contact stands where it does.
+    let detail = match props.sort {
+        ContactSort::TopLtv => Some(format!(
+            "{} lifetime",
+            format::money(c.lifetime_value_minor, "USD")
+        )),
+        ContactSort::Recent => c
+            .last_contact_at
+            .map(|at| format!("last contact {}", format::time(at))),
+        ContactSort::Name => None,
+    }
+    .or(who)
+    .unwrap_or_default();
     html! {
         <li class={classes!("contact-row", props.selected.then_some("on"))} data-id={c.id.to_string()}>
             <button onclick={props.onclick.clone()}>

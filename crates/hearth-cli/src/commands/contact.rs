@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use hearth_core::domain::NewContact;
 use hearth_core::store::ContactFilter;
-use hearth_types::{ContactStatus, ContactSummary, IdentityKind};
+use hearth_types::{ContactSort, ContactStatus, ContactSummary, IdentityKind};
 
 use super::open_store;
 use crate::{output, Ctx};
@@ -33,6 +33,9 @@ pub enum ContactCmd {
         search: Option<String>,
         #[arg(long)]
         status: Option<ContactStatus>,
+        /// name, recent (newest conversation first) or top-ltv.
+        #[arg(long, default_value = "name", value_parser = parse_sort)]
+        sort: ContactSort,
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
@@ -76,11 +79,13 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
         ContactCmd::List {
             search,
             status,
+            sort,
             limit,
         } => {
             let filter = ContactFilter {
                 search,
                 status,
+                sort,
                 limit: Some(limit),
                 offset: None,
             };
@@ -100,6 +105,17 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
             Ok(())
         }
         ContactCmd::Show { contact } => print_one(ctx, &store.find_contact(&contact).await?),
+    }
+}
+
+fn parse_sort(s: &str) -> Result<ContactSort, String> {
+    match s {
+        "name" => Ok(ContactSort::Name),
+        "recent" => Ok(ContactSort::Recent),
+        "top-ltv" | "top_ltv" => Ok(ContactSort::TopLtv),
+        other => Err(format!(
+            "unknown sort {other:?} (expected name, recent or top-ltv)"
+        )),
     }
 }
 

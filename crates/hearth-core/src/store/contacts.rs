@@ -4,7 +4,7 @@
 //! identity (email, E.164 phone, handle) is unique per kind, so the same address always
 //! lands on the same contact. A contact merged into another forwards to the kept one.
 
-use hearth_types::{ContactStatus, ContactSummary, Identity, IdentityKind};
+use hearth_types::{ContactSort, ContactStatus, ContactSummary, Identity, IdentityKind};
 use sqlx::{Sqlite, Transaction};
 
 use super::{Store, StoreError};
@@ -25,6 +25,7 @@ pub struct ContactFilter {
     /// Matches name, company, email or phone (as typed or normalized).
     pub search: Option<String>,
     pub status: Option<ContactStatus>,
+    pub sort: ContactSort,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
@@ -88,6 +89,10 @@ impl Store {
         let row = sqlx::query!(
             r#"SELECT c.id AS "id!", c.name, co.name AS "company?", c.status,
                       c.created_at, c.updated_at,
+                      max(coalesce(c.last_inbound_at, c.last_outbound_at),
+                          coalesce(c.last_outbound_at, c.last_inbound_at)) AS "last_contact_at: i64",
+                      (SELECT coalesce(SUM(total_minor), 0) FROM orders o
+                       WHERE o.contact_id = c.id AND o.status = 'completed') AS "ltv!: i64",
                       (SELECT json_group_array(json_object('kind', kind, 'value', value))
                          FROM (SELECT kind, value FROM contact_identities
                                WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
@@ -102,15 +107,17 @@ impl Store {
             what: "contact",
             key: id.to_string(),
         })?;
-        summary(
-            row.id,
-            row.name,
-            row.company,
-            &row.status,
-            row.created_at,
-            row.updated_at,
-            &row.identities,
-        )
+        summary(Row {
+            id: row.id,
+            name: row.name,
+            company: row.company,
+            status: &row.status,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            identities: &row.identities,
+            last_contact_at: row.last_contact_at,
+            ltv: row.ltv,
+        })
     }
 
     /// Resolves what a person types to name a contact: an id, an email or a phone number.
@@ -162,9 +169,14 @@ impl Store {
         // A search that looks like a phone number also matches its E.164 form.
         let phone = search.and_then(|s| normalize_phone(s, self.region()).ok());
         let pattern = search.map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
+        let sort = filter.sort.as_str();
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id!", c.name, co.name AS "company?", c.status,
                       c.created_at, c.updated_at,
+                      max(coalesce(c.last_inbound_at, c.last_outbound_at),
+                          coalesce(c.last_outbound_at, c.last_inbound_at)) AS "last_contact_at: i64",
+                      (SELECT coalesce(SUM(total_minor), 0) FROM orders o
+                       WHERE o.contact_id = c.id AND o.status = 'completed') AS "ltv!: i64",
                       (SELECT json_group_array(json_object('kind', kind, 'value', value))
                          FROM (SELECT kind, value FROM contact_identities
                                WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
@@ -177,28 +189,38 @@ impl Store {
                       OR EXISTS (SELECT 1 FROM contact_identities ci
                                  WHERE ci.contact_id = c.id
                                    AND (ci.value LIKE ?2 ESCAPE '\' OR ci.value = ?3)))
-               ORDER BY c.name COLLATE NOCASE, c.id
+               ORDER BY
+                   CASE WHEN ?6 = 'recent'
+                        THEN max(coalesce(c.last_inbound_at, c.last_outbound_at),
+                                 coalesce(c.last_outbound_at, c.last_inbound_at)) END DESC,
+                   CASE WHEN ?6 = 'top_ltv'
+                        THEN (SELECT coalesce(SUM(total_minor), 0) FROM orders o
+                              WHERE o.contact_id = c.id AND o.status = 'completed') END DESC,
+                   c.name COLLATE NOCASE, c.id
                LIMIT ?4 OFFSET ?5"#,
             status,
             pattern,
             phone,
             limit,
-            offset
+            offset,
+            sort
         )
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("list contacts"))?;
         rows.into_iter()
             .map(|r| {
-                summary(
-                    r.id,
-                    r.name,
-                    r.company,
-                    &r.status,
-                    r.created_at,
-                    r.updated_at,
-                    &r.identities,
-                )
+                summary(Row {
+                    id: r.id,
+                    name: r.name,
+                    company: r.company,
+                    status: &r.status,
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                    identities: &r.identities,
+                    last_contact_at: r.last_contact_at,
+                    ltv: r.ltv,
+                })
             })
             .collect()
     }
@@ -486,35 +508,43 @@ fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn summary(
+/// One contact row as the contact queries return it.
+struct Row<'a> {
     id: i64,
     name: String,
     company: Option<String>,
-    status: &str,
+    status: &'a str,
     created_at: i64,
     updated_at: i64,
-    identities: &str,
-) -> Result<ContactSummary, StoreError> {
+    identities: &'a str,
+    last_contact_at: Option<i64>,
+    ltv: i64,
+}
+
+fn summary(row: Row<'_>) -> Result<ContactSummary, StoreError> {
     let identities: Vec<Identity> =
-        serde_json::from_str(identities).map_err(|source| StoreError::BadJson {
+        serde_json::from_str(row.identities).map_err(|source| StoreError::BadJson {
             column: "identities",
-            id,
+            id: row.id,
             source,
         })?;
-    let status = status
+    let status = row
+        .status
         .parse::<ContactStatus>()
         .map_err(|source| StoreError::BadEnum {
             column: "status",
             source,
         })?;
     Ok(ContactSummary {
-        id,
-        name,
-        company,
+        id: row.id,
+        name: row.name,
+        company: row.company,
         status,
         identities,
-        created_at,
-        updated_at,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        last_contact_at: row.last_contact_at,
+        lifetime_value_minor: row.ltv,
     })
 }
 
@@ -702,6 +732,78 @@ mod tests {
         let page = store.timeline(&TimelineRequest::default()).await.unwrap();
         assert_eq!(page.items.len(), 1);
         assert_eq!(page.items[0].contact_id, None);
+    }
+
+    #[tokio::test]
+    async fn lists_sort_by_recent_conversation_and_by_lifetime_value() {
+        use hearth_types::{Channel, Direction};
+
+        use crate::domain::{NewInteraction, NewOrder};
+
+        let store = Store::open_in_memory().await.unwrap();
+        let mut ids = Vec::new();
+        for name in ["Ann", "Bob", "Cy"] {
+            let new = NewContact {
+                name: name.into(),
+                ..Default::default()
+            };
+            ids.push(store.add_contact(&new).await.unwrap().id);
+        }
+        let (ann, bob, cy) = (ids[0], ids[1], ids[2]);
+        let talk = |who: i64, id: &str, at: i64| NewInteraction {
+            contact_id: Some(who),
+            ..NewInteraction::new(Channel::Sms, Direction::Inbound, at, "t", id)
+        };
+        store
+            .upsert_interactions(&[talk(ann, "1", 10), talk(bob, "2", 30)])
+            .await
+            .unwrap();
+        let order = |who: i64, id: &str, total: i64| NewOrder {
+            contact_id: Some(who),
+            source: "shop".into(),
+            external_id: id.into(),
+            placed_at: 1,
+            total_minor: total,
+            currency: "USD".into(),
+            status: "completed".into(),
+            items: serde_json::json!([]),
+        };
+        store
+            .upsert_orders(&[
+                order(cy, "a", 900),
+                order(ann, "b", 500),
+                order(ann, "c", 500),
+            ])
+            .await
+            .unwrap();
+        let list = |sort| {
+            let store = store.clone();
+            async move {
+                let filter = ContactFilter {
+                    sort,
+                    ..Default::default()
+                };
+                store
+                    .list_contacts(&filter)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(list(ContactSort::Name).await, [ann, bob, cy]);
+        assert_eq!(
+            list(ContactSort::Recent).await,
+            [bob, ann, cy],
+            "never-contacted last"
+        );
+        assert_eq!(list(ContactSort::TopLtv).await, [ann, cy, bob]);
+        let ann_now = store.contact(ann).await.unwrap();
+        assert_eq!(
+            (ann_now.lifetime_value_minor, ann_now.last_contact_at),
+            (1_000, Some(10))
+        );
     }
 
     #[tokio::test]
