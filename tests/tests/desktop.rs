@@ -57,13 +57,7 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     // First start: the choice between the demo and an empty business.
     desktop.wait_for("#first-start").await.unwrap();
     desktop.screenshot("01-first-start").await.unwrap();
-    desktop
-        .wait_for("#start-demo")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#start-demo").await.unwrap();
     desktop.wait_for("#timeline .timeline-item").await.unwrap();
     let name = desktop
         .wait_for("#business-name")
@@ -103,11 +97,7 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
 
     // Filter by one channel.
     desktop
-        .client
-        .find(Locator::Css("#channel-filter [data-channel='sms']"))
-        .await
-        .unwrap()
-        .click()
+        .click("#channel-filter [data-channel='sms']")
         .await
         .unwrap();
     let sms = TimelineRequest {
@@ -139,11 +129,7 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
 
     // Back to every channel: the search alone.
     desktop
-        .client
-        .find(Locator::Css("#channel-filter [data-channel='all']"))
-        .await
-        .unwrap()
-        .click()
+        .click("#channel-filter [data-channel='all']")
         .await
         .unwrap();
     let all_search = TimelineRequest {
@@ -161,14 +147,7 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
 
     // The next page follows on.
     if let Some(next) = page.next {
-        desktop
-            .client
-            .find(Locator::Css("#load-more"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        desktop.click("#load-more").await.unwrap();
         let second = core_ids(TimelineRequest {
             after: Some(next),
             ..all_search
@@ -244,13 +223,7 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
         .cloned();
 
     let desktop = Desktop::start(data.path()).await.unwrap();
-    desktop
-        .wait_for("#nav-contacts")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#nav-contacts").await.unwrap();
     let search = desktop.wait_for("#contact-search").await.unwrap();
     // Search by email when the contact has one (names repeat in the demo), else by name.
     let query = email
@@ -258,7 +231,7 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
         .unwrap_or_else(|| contact.name.clone());
     search.send_keys(&query).await.unwrap();
     let row = format!("#contacts .contact-row[data-id='{}'] button", contact.id);
-    desktop.wait_for(&row).await.unwrap().click().await.unwrap();
+    desktop.click(&row).await.unwrap();
     desktop
         .wait_for(&format!("#profile[data-id='{}']", contact.id))
         .await
@@ -305,11 +278,7 @@ async fn contacts_view_searches_and_opens_a_profile_that_matches_the_core() {
     search.clear().await.unwrap();
     search.send_keys(" ").await.unwrap();
     desktop
-        .client
-        .find(Locator::Css("#contact-views [data-sort='top_ltv']"))
-        .await
-        .unwrap()
-        .click()
+        .click("#contact-views [data-sort='top_ltv']")
         .await
         .unwrap();
     let by_ltv: Vec<i64> = store
@@ -364,13 +333,7 @@ async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
     );
 
     let desktop = Desktop::start(data.path()).await.unwrap();
-    desktop
-        .wait_for("#nav-inbox")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#nav-inbox").await.unwrap();
     let shown_ids = || async {
         let value = desktop
             .js("const s = document.getElementById('inbox-status');
@@ -395,14 +358,7 @@ async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
 
     // Reply opens a composer whose send button says why it cannot send yet.
     let second = format!("#inbox .inbox-item[data-contact='{}']", expected[1]);
-    desktop
-        .client
-        .find(Locator::Css(&format!("{second} .reply")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click(&format!("{second} .reply")).await.unwrap();
     let send = desktop
         .wait_for(&format!("{second} .composer .send"))
         .await
@@ -415,14 +371,7 @@ async fn inbox_lists_who_waits_oldest_first_and_done_takes_them_out() {
 
     // Done takes the first one out, in the app and in the file.
     let first = format!("#inbox .inbox-item[data-contact='{}'] .done", expected[0]);
-    desktop
-        .client
-        .find(Locator::Css(&first))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click(&first).await.unwrap();
     wait_for_ids(expected[1..].to_vec()).await;
     assert_eq!(waiting(store.clone()).await, expected[1..].to_vec());
     desktop.close().await.unwrap();
@@ -436,26 +385,13 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
     store.close().await;
 
     let desktop = Desktop::start(data.path()).await.unwrap();
-    desktop
-        .wait_for("#business-menu-toggle")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#business-menu-toggle").await.unwrap();
 
     // Rename.
     let input = desktop.wait_for("#rename-input").await.unwrap();
     input.clear().await.unwrap();
     input.send_keys("Corner Cafe & Bakery").await.unwrap();
-    desktop
-        .client
-        .find(Locator::Css("#rename-business button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#rename-business button").await.unwrap();
     let started = Instant::now();
     while registry.find(&first.id).unwrap().name != "Corner Cafe & Bakery" {
         assert!(
@@ -470,13 +406,7 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
         .unwrap();
 
     // Back up (the menu stays open): the file the app names exists and opens as a business.
-    desktop
-        .wait_for("#backup-business")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click("#backup-business").await.unwrap();
     // The rename's message is still there until the backup's replaces it.
     let message = desktop
         .wait_for_text("#business-menu-message", |t| t.starts_with("Backed up to "))
@@ -495,11 +425,7 @@ async fn business_menu_renames_backs_up_and_creates_another_business() {
     let name = desktop.wait_for("#new-business-input").await.unwrap();
     name.send_keys("Second Shop").await.unwrap();
     desktop
-        .client
-        .find(Locator::Css("#new-business button[type='button']"))
-        .await
-        .unwrap()
-        .click()
+        .click("#new-business button[type='button']")
         .await
         .unwrap();
     let started = Instant::now();
@@ -598,10 +524,7 @@ async fn hostile_email_html_runs_nothing_and_loads_nothing_until_allowed() {
 
     let desktop = Desktop::start(data.path()).await.unwrap();
     desktop
-        .wait_for("#timeline .timeline-item .row")
-        .await
-        .unwrap()
-        .click()
+        .click("#timeline .timeline-item .row")
         .await
         .unwrap();
     let frame = desktop.wait_for(".message-frame").await.unwrap();
@@ -641,13 +564,7 @@ async fn hostile_email_html_runs_nothing_and_loads_nothing_until_allowed() {
     desktop.screenshot("09-email-blocked").await.unwrap();
 
     // The user allows images for this message: now (and only now) the pixel loads.
-    desktop
-        .wait_for(".show-images")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    desktop.click(".show-images").await.unwrap();
     let started = Instant::now();
     while hits.load(Ordering::SeqCst) == 0 {
         assert!(
