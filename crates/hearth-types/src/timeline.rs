@@ -133,6 +133,18 @@ pub struct TimelineItem {
     pub metadata: serde_json::Value,
 }
 
+impl TimelineItem {
+    /// The one line that stands for this item in a list: its subject, else its summary,
+    /// else its body.
+    pub fn headline(&self) -> &str {
+        self.subject
+            .as_deref()
+            .or(self.summary.as_deref())
+            .or(self.body.as_deref())
+            .unwrap_or("")
+    }
+}
+
 /// A page of the timeline, newest first, and where the next one starts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelinePage {

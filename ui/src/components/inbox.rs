@@ -86,12 +86,7 @@ fn inbox_row(props: &RowProps) -> Html {
     let composing = use_state(|| false);
     let e = &props.entry;
     let item = &e.latest;
-    let text = item
-        .subject
-        .as_deref()
-        .or(item.summary.as_deref())
-        .or(item.body.as_deref())
-        .unwrap_or("");
+    let text = item.headline();
     let contact_id = e.contact_id;
     let through = item.occurred_at;
     let on_done = {

@@ -150,12 +150,7 @@ struct RowProps {
 fn row(props: &RowProps) -> Html {
     let item = &props.item;
     let channel = item.channel;
-    let headline = item
-        .subject
-        .as_deref()
-        .or(item.summary.as_deref())
-        .or(item.body.as_deref())
-        .unwrap_or("");
+    let headline = item.headline();
     let arrow = match item.direction {
         Direction::Inbound => "←",
         Direction::Outbound => "→",

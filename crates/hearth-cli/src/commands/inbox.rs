@@ -23,12 +23,8 @@ pub async fn run(ctx: &Ctx, args: InboxArgs) -> anyhow::Result<()> {
         println!("nobody is waiting for an answer");
     }
     for e in &entries {
-        let text = e
-            .latest
-            .subject
-            .as_deref()
-            .or(e.latest.body.as_deref())
-            .unwrap_or("");
+        // Missed calls have only a summary: headline() shows it.
+        let text = e.latest.headline();
         println!(
             "waiting since {}  {}  {:>2} msg  {}  {}",
             dates::show(e.waiting_since),

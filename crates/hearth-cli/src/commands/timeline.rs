@@ -60,12 +60,7 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
         println!("nothing on the timeline matches");
     }
     for item in &page.items {
-        let text = item
-            .subject
-            .as_deref()
-            .or(item.summary.as_deref())
-            .or(item.body.as_deref())
-            .unwrap_or("");
+        let text = item.headline();
         println!(
             "{}  {}  {}  {}  {}",
             dates::show(item.occurred_at),
