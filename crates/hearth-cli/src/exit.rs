@@ -8,6 +8,7 @@ use hearth_core::{BusinessError, StoreError};
 pub const BAD_INPUT: u8 = 2;
 pub const NOT_FOUND: u8 = 3;
 pub const DATABASE: u8 = 4;
+pub const REMOTE: u8 = 5;
 
 /// Bad input found by the CLI itself (dates, cursors, ...).
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,12 @@ fn code(err: &anyhow::Error) -> u8 {
         {
             return BAD_INPUT;
         }
+        if let Some(e) = cause.downcast_ref::<hearth_core::mail::MailError>() {
+            return mail_code(e);
+        }
+        if cause.is::<hearth_core::secrets::SecretError>() {
+            return REMOTE;
+        }
         let code = match cause.downcast_ref::<BusinessError>() {
             Some(e) => business_code(e),
             None => cause.downcast_ref::<StoreError>().and_then(store_code),
@@ -39,6 +46,15 @@ fn code(err: &anyhow::Error) -> u8 {
         }
     }
     1
+}
+
+fn mail_code(e: &hearth_core::mail::MailError) -> u8 {
+    use hearth_core::mail::MailError;
+    match e {
+        MailError::InvalidAccount(_) | MailError::Compose(_) => BAD_INPUT,
+        MailError::Store(e) => store_code(e).unwrap_or(1),
+        _ => REMOTE,
+    }
 }
 
 fn business_code(e: &BusinessError) -> Option<u8> {

@@ -9,6 +9,7 @@
 //! | 2 | bad input: arguments, dates, channels, emails, phone numbers |
 //! | 3 | not found: business, contact |
 //! | 4 | the database file is locked, corrupt, or from a newer Hearth |
+//! | 5 | a mail server or the OS keyring failed (unreachable, TLS, login) |
 
 mod bench;
 mod commands;
@@ -51,6 +52,9 @@ enum Command {
     Timeline(TimelineArgs),
     /// Who is waiting for an answer, oldest first.
     Inbox(commands::inbox::InboxArgs),
+    /// Mail accounts: add, test, sync (IMAP) and send (SMTP).
+    #[command(subcommand)]
+    Mail(commands::mail::MailCmd),
     /// Build the demo business.
     #[command(subcommand)]
     Demo(DemoCmd),
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
             Command::Timeline(args) => commands::timeline::run(&ctx, args).await,
             Command::Demo(cmd) => commands::demo::run(&ctx, cmd).await,
             Command::Inbox(args) => commands::inbox::run(&ctx, args).await,
+            Command::Mail(cmd) => commands::mail::run(&ctx, cmd).await,
             Command::Bench(cmd) => bench::run(&ctx, cmd).await,
         }
     });

@@ -29,7 +29,9 @@
 pub mod business;
 pub mod demo;
 pub mod domain;
+pub mod events;
 pub mod mail;
+pub mod secrets;
 pub mod store;
 
 pub use business::{BusinessError, Registry};

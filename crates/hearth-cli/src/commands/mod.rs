@@ -4,6 +4,7 @@ pub mod business;
 pub mod contact;
 pub mod demo;
 pub mod inbox;
+pub mod mail;
 pub mod timeline;
 
 use hearth_core::{Registry, Store};

@@ -12,7 +12,9 @@ mod cursors;
 mod error;
 mod inbox;
 mod interactions;
+mod mail;
 mod orders;
+mod outbox;
 mod profile;
 mod settings;
 mod sql;
@@ -31,6 +33,8 @@ use sqlx::sqlite::{
 pub use contacts::{ContactFilter, ContactMatch};
 pub use error::StoreError;
 pub use interactions::UpsertReport;
+pub use mail::{FolderState, IncomingMail, MailBatchReport, EMAIL_SOURCE};
+pub use outbox::{OutboxItem, SendOutcome};
 pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use crate::domain::Region;

@@ -1,0 +1,181 @@
+//! Sending through the durable outbox: a message is stored (and shown as queued) before
+//! any network work, sent once when the server is reachable, appended to the Sent folder,
+//! and retried with backoff only when the server certainly did not take it.
+
+use serde::Serialize;
+
+use super::compose::Draft;
+use super::smtp::{self, SendFailure};
+use super::{imap, password, prepare, MailError};
+use crate::events::{CoreEvent, EventSink};
+use crate::now_ms;
+use crate::secrets::SecretStore;
+use crate::store::{OutboxItem, SendOutcome, Store};
+
+/// Queues a draft from an account; it goes out on the next [`process_outbox`].
+pub async fn queue(
+    store: &Store,
+    account_name: &str,
+    draft: &Draft,
+) -> Result<OutboxItem, MailError> {
+    let account = store.mail_account(account_name).await?;
+    if account.smtp.is_none() {
+        return Err(MailError::NoSmtp {
+            account: account.name,
+        });
+    }
+    draft.envelope()?;
+    let raw = draft.build()?;
+    let mail = prepare(&raw, None, Some(now_ms()));
+    Ok(store.queue_email(&account, &mail, &raw).await?)
+}
+
+/// A reply to a stored email, queued.
+pub async fn queue_reply(
+    store: &Store,
+    account_name: &str,
+    interaction_id: i64,
+    body: &str,
+) -> Result<OutboxItem, MailError> {
+    let account = store.mail_account(account_name).await?;
+    let original = super::convert::parse(&store.raw_message(interaction_id).await?);
+    queue(
+        store,
+        account_name,
+        &Draft::reply(&account, &original, body),
+    )
+    .await
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutboxReport {
+    pub sent: u64,
+    pub retrying: u64,
+    pub failed: u64,
+    pub unknown: u64,
+}
+
+/// Waiting time before attempt `attempts + 1`: 30 s doubling to an hour, with jitter.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let base = 30_000i64
+        .saturating_mul(1 << attempts.clamp(0, 7))
+        .min(3_600_000);
+    // uuid's v4 is a handy source of random bits (the OS's).
+    let jitter = (uuid::Uuid::new_v4().as_u128() % (base as u128 / 4 + 1)) as i64;
+    base + jitter
+}
+
+/// Sends every due email in the outbox.
+pub async fn process_outbox(
+    store: &Store,
+    secrets: &dyn SecretStore,
+    events: &dyn EventSink,
+) -> Result<OutboxReport, MailError> {
+    let mut report = OutboxReport::default();
+    for item in store.outbox(Some(now_ms())).await? {
+        if item.channel != "email" || !store.claim_outbox(item.id).await? {
+            continue;
+        }
+        let outcome = send_one(store, secrets, &item).await;
+        match &outcome {
+            SendOutcome::Sent => report.sent += 1,
+            SendOutcome::Retry { .. } => report.retrying += 1,
+            SendOutcome::Failed { .. } => report.failed += 1,
+            SendOutcome::Unknown { .. } => report.unknown += 1,
+        }
+        store.finish_outbox(item.id, &outcome).await?;
+        let state = store.outbox_item(item.id).await?.state;
+        tracing::info!(id = item.id, %state, "outbox item attempted");
+        events.emit(CoreEvent::OutboxChanged { id: item.id, state });
+    }
+    Ok(report)
+}
+
+async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -> SendOutcome {
+    let retry = |e: MailError| SendOutcome::Retry {
+        error: e.to_string(),
+        at: now_ms() + backoff_ms(item.attempts),
+    };
+    let account = match store.mail_account(&item.account).await {
+        Ok(a) => a,
+        Err(e) => {
+            return SendOutcome::Failed {
+                error: e.to_string(),
+            }
+        }
+    };
+    let password = match password(store, secrets, &account).await {
+        Ok(p) => p,
+        Err(e) => return retry(e),
+    };
+    let parsed = super::convert::parse(&item.payload);
+    let draft = Draft {
+        from: parsed
+            .from
+            .first()
+            .map(|p| p.address.clone())
+            .unwrap_or_default(),
+        to: parsed.to.iter().map(|p| p.address.clone()).collect(),
+        cc: parsed.cc.iter().map(|p| p.address.clone()).collect(),
+        subject: String::new(),
+        body: String::new(),
+        in_reply_to: None,
+        references: vec![],
+    };
+    let envelope = match draft.envelope() {
+        Ok(e) => e,
+        Err(e) => {
+            return SendOutcome::Failed {
+                error: e.to_string(),
+            }
+        }
+    };
+    match smtp::send(&account, &password, &envelope, &item.payload).await {
+        Ok(()) => {
+            if let Err(e) = append_to_sent(&account, &password, &item.payload).await {
+                // Sent is a convenience copy; the message itself went out.
+                tracing::warn!(error = %e, "could not append the sent message to Sent");
+            }
+            SendOutcome::Sent
+        }
+        Err(SendFailure::NotSent(e)) => retry(e),
+        Err(SendFailure::Refused(e)) => SendOutcome::Failed {
+            error: e.to_string(),
+        },
+        Err(SendFailure::Unknown(e)) => SendOutcome::Unknown {
+            error: format!(
+                "{e}; it may have been delivered, so Hearth will not resend it on its own"
+            ),
+        },
+    }
+}
+
+async fn append_to_sent(
+    account: &super::MailAccount,
+    password: &str,
+    raw: &[u8],
+) -> Result<(), MailError> {
+    let host = &account.imap.host;
+    let mut session = imap::login(account, password).await?;
+    let folders = imap::list_folders(&mut session, host).await?;
+    let sent = imap::find_sent(&folders).ok_or_else(|| MailError::NoFolder {
+        host: host.clone(),
+        folder: "Sent".into(),
+    })?;
+    let result = imap::append(&mut session, host, &sent.name, raw).await;
+    let _ = imap::step(host, "logging out", session.logout()).await;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!((30_000..=37_500).contains(&backoff_ms(0)));
+        assert!((60_000..=75_000).contains(&backoff_ms(1)));
+        assert!(backoff_ms(50) <= 4_500_000);
+    }
+}

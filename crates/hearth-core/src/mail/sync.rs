@@ -1,0 +1,292 @@
+//! Syncing an account: INBOX, Sent (by SPECIAL-USE, else by name) and the user's extra
+//! folders. Per folder: UIDVALIDITY checked (a change starts the folder over without
+//! duplicating anything), only UIDs above the stored high-water mark fetched, in batches
+//! bounded by count and bytes. While one batch is written the next is already being
+//! fetched; each batch is parsed off the async threads.
+
+use serde::Serialize;
+
+use super::imap::{self, Session};
+use super::{password, prepare, MailAccount, MailError};
+use crate::events::{CoreEvent, EventSink};
+use crate::secrets::SecretStore;
+use crate::store::{IncomingMail, Store};
+
+/// Batch limits.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncOptions {
+    pub batch_messages: usize,
+    pub batch_bytes: u64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_messages: 250,
+            batch_bytes: 16 << 20,
+        }
+    }
+}
+
+/// What a folder sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FolderSummary {
+    pub folder: String,
+    pub role: String,
+    /// New UIDs fetched this time.
+    pub fetched: u64,
+    /// Of those, messages stored for the first time (the rest were copies already known).
+    pub new: u64,
+    pub server_total: u64,
+    pub uid_validity_changed: bool,
+}
+
+/// What an account sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountSummary {
+    pub account: String,
+    pub folders: Vec<FolderSummary>,
+}
+
+/// Logs in and syncs every folder of the account.
+pub async fn sync_account(
+    store: &Store,
+    secrets: &dyn SecretStore,
+    account: &MailAccount,
+    events: &dyn EventSink,
+    options: SyncOptions,
+) -> Result<AccountSummary, MailError> {
+    let result = async {
+        let password = password(store, secrets, account).await?;
+        let mut session = imap::login(account, &password).await?;
+        let summary = sync_session(&mut session, store, account, events, options).await;
+        let _ = imap::step(&account.imap.host, "logging out", session.logout()).await;
+        summary
+    }
+    .await;
+    if let Err(e) = &result {
+        events.emit(CoreEvent::MailSyncFailed {
+            account: account.name.clone(),
+            folder: None,
+            error: e.to_string(),
+            retry_at: None,
+        });
+    }
+    result
+}
+
+/// The folders to sync, with their roles.
+pub async fn plan_folders(
+    session: &mut Session,
+    account: &MailAccount,
+) -> Result<Vec<(String, &'static str)>, MailError> {
+    let host = &account.imap.host;
+    let folders = imap::list_folders(session, host).await?;
+    let mut plan = vec![("INBOX".to_owned(), "inbox")];
+    if let Some(sent) = imap::find_sent(&folders) {
+        plan.push((sent.name.clone(), "sent"));
+    }
+    for extra in &account.extra_folders {
+        if plan.iter().any(|(name, _)| name == extra) {
+            continue;
+        }
+        if !folders.iter().any(|f| &f.name == extra) {
+            return Err(MailError::NoFolder {
+                host: host.clone(),
+                folder: extra.clone(),
+            });
+        }
+        plan.push((extra.clone(), "extra"));
+    }
+    Ok(plan)
+}
+
+async fn sync_session(
+    session: &mut Session,
+    store: &Store,
+    account: &MailAccount,
+    events: &dyn EventSink,
+    options: SyncOptions,
+) -> Result<AccountSummary, MailError> {
+    let plan = plan_folders(session, account).await?;
+    let mut folders = Vec::with_capacity(plan.len());
+    for (name, role) in plan {
+        let state = store.ensure_folder(account.id, &name, role).await?;
+        match sync_folder(session, store, account, &name, role, events, options).await {
+            Ok(summary) => folders.push(summary),
+            Err(e) => {
+                let message = e.to_string();
+                store
+                    .set_folder_state(state.id, "error", Some(&message), None, None)
+                    .await?;
+                events.emit(CoreEvent::MailSyncFailed {
+                    account: account.name.clone(),
+                    folder: Some(name.clone()),
+                    error: message,
+                    retry_at: None,
+                });
+                return Err(e);
+            }
+        }
+    }
+    Ok(AccountSummary {
+        account: account.name.clone(),
+        folders,
+    })
+}
+
+/// Splits UIDs (with sizes) into fetch batches.
+fn batches(uids: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0u64;
+    for &(uid, size) in uids {
+        if !current.is_empty()
+            && (current.len() >= options.batch_messages
+                || bytes + u64::from(size) > options.batch_bytes)
+        {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(uid);
+        bytes += u64::from(size);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Syncs one folder.
+pub async fn sync_folder(
+    session: &mut Session,
+    store: &Store,
+    account: &MailAccount,
+    folder: &str,
+    role: &str,
+    events: &dyn EventSink,
+    options: SyncOptions,
+) -> Result<FolderSummary, MailError> {
+    let host = &account.imap.host;
+    let mut state = store.ensure_folder(account.id, folder, role).await?;
+    let status = imap::examine(session, host, folder).await?;
+    let validity = i64::from(status.uid_validity);
+    let changed = state.uid_validity.is_some_and(|v| v != validity);
+    if state.uid_validity != Some(validity) {
+        if changed {
+            tracing::warn!(account = %account.name, folder, "UIDVALIDITY changed; resyncing the folder");
+        }
+        store.reset_folder(state.id, validity).await?;
+        state.last_uid = 0;
+    }
+    store
+        .set_folder_state(
+            state.id,
+            "syncing",
+            None,
+            None,
+            Some(i64::from(status.exists)),
+        )
+        .await?;
+    let after = u32::try_from(state.last_uid).unwrap_or(0);
+    let uids = imap::new_uids(session, host, after).await?;
+    let total = uids.len() as u64;
+    let progress = |done: u64| {
+        events.emit(CoreEvent::MailProgress {
+            account: account.name.clone(),
+            folder: folder.to_owned(),
+            done,
+            total,
+        })
+    };
+    progress(0);
+    let mut done = 0u64;
+    let mut new = 0u64;
+    let mut pending: Option<(Vec<IncomingMail>, u32)> = None;
+    for batch in batches(&uids, options) {
+        let last = batch.last().copied().unwrap_or(after);
+        let to_store = pending.take();
+        let write = async {
+            match &to_store {
+                Some((mails, last)) => store
+                    .store_mail_batch(account, Some((state.id, validity)), mails, Some(*last))
+                    .await
+                    .map(|r| Some((r, mails.len() as u64))),
+                None => Ok(None),
+            }
+        };
+        let (fetched, written) = tokio::join!(imap::fetch_messages(session, host, &batch), write);
+        if let Some((report, count)) = written? {
+            new += report.new;
+            done += count;
+            progress(done);
+        }
+        let fetched = fetched?;
+        let prepared = tokio::task::spawn_blocking(move || {
+            fetched
+                .iter()
+                .map(|m| prepare(&m.raw, Some(m.uid), m.internal_date))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| MailError::Compose(format!("parsing a batch stopped: {e}")))?;
+        pending = Some((prepared, last));
+    }
+    if let Some((mails, last)) = pending {
+        let report = store
+            .store_mail_batch(account, Some((state.id, validity)), &mails, Some(last))
+            .await?;
+        new += report.new;
+        done += mails.len() as u64;
+        progress(done);
+    }
+    store
+        .set_folder_state(state.id, "idle", None, None, Some(i64::from(status.exists)))
+        .await?;
+    let stored = store
+        .folder_states(Some(account.id))
+        .await?
+        .into_iter()
+        .find(|f| f.id == state.id)
+        .map_or(0, |f| f.stored);
+    events.emit(CoreEvent::MailFolderSynced {
+        account: account.name.clone(),
+        folder: folder.to_owned(),
+        new,
+        stored,
+    });
+    Ok(FolderSummary {
+        folder: folder.to_owned(),
+        role: role.to_owned(),
+        fetched: total,
+        new,
+        server_total: u64::from(status.exists),
+        uid_validity_changed: changed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_respect_count_and_bytes() {
+        let uids: Vec<(u32, u32)> = (1..=10).map(|u| (u, 100)).collect();
+        let opts = SyncOptions {
+            batch_messages: 4,
+            batch_bytes: 1_000_000,
+        };
+        assert_eq!(
+            batches(&uids, opts),
+            vec![vec![1, 2, 3, 4], vec![5, 6, 7, 8], vec![9, 10]]
+        );
+        let opts = SyncOptions {
+            batch_messages: 100,
+            batch_bytes: 250,
+        };
+        assert_eq!(batches(&uids, opts)[0], vec![1, 2]);
+        // A message bigger than the byte limit still gets a batch of its own.
+        let big = [(1, 10), (2, 5_000), (3, 10)];
+        assert_eq!(batches(&big, opts), vec![vec![1], vec![2], vec![3]]);
+    }
+}
