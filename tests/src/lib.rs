@@ -1,9 +1,21 @@
 //! Support for the end-to-end tests: the built binaries, throwaway data folders, and a
 //! real desktop session (Xvfb, a private D-Bus session bus, tauri-driver with WebKitGTK's
-//! WebKitWebDriver) driving the real app. Everything listens on 127.0.0.1 or a private
-//! display and is killed when the test ends.
+//! WebKitWebDriver) driving the real app, real mail servers (Dovecot IMAP/IMAPS and an
+//! aiosmtpd SMTP server sharing one Maildir) and a private Secret Service keyring.
+//! Everything listens on 127.0.0.1 or a private display/bus and is killed when the test ends.
 
+pub mod corpus;
 pub mod desktop;
+pub mod imap_probe;
+pub mod keyring;
+mod maildir;
+pub mod mailserver;
+mod process;
+pub mod testca;
+
+pub use imap_probe::{ImapProbe, Selected};
+pub use keyring::SecretService;
+pub use mailserver::{wait_until, MailServer, SmtpMessage};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

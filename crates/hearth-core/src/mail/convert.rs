@@ -255,7 +255,9 @@ pub fn message_key(parsed: &ParsedMail) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
         );
-        field(parsed.text.as_deref().unwrap_or(""));
+        // Line endings and wrapping differ between a file and what IMAP serves (CRLF).
+        let text = parsed.text.as_deref().unwrap_or("");
+        field(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     let digest = hash.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
@@ -326,5 +328,9 @@ Delivered-To: shop@hearth.test\r\n"
         assert_eq!(garbage.message_key.len(), 32);
         let empty = parse(b"");
         assert_eq!(empty.message_key.len(), 32);
+        // Served over IMAP, an LF file comes back with CRLF: the same message.
+        let lf = parse(b"Subject: no id\nFrom: a@example.com\n\nline one\nline two\n");
+        let crlf = parse(b"Subject: no id\r\nFrom: a@example.com\r\n\r\nline one\r\nline two\r\n");
+        assert_eq!(lf.message_key, crlf.message_key);
     }
 }
