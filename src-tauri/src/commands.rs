@@ -19,6 +19,7 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Command
 /// Creates a business (optionally filled with the demo data), opens it and makes it current.
 #[tauri::command]
 pub async fn create_business(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: CreateBusiness,
 ) -> Result<AppStatus, CommandError> {
@@ -42,12 +43,14 @@ pub async fn create_business(
         .set_current(&business.id)
         .map_err(from_business)?;
     *state.open.write().await = Some((business, store));
+    state.restart_jobs(&app).await;
     state.registry.status().map_err(from_business)
 }
 
 /// Opens another business and makes it current.
 #[tauri::command]
 pub async fn open_business(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     id: String,
 ) -> Result<AppStatus, CommandError> {
@@ -61,6 +64,7 @@ pub async fn open_business(
         .set_current(&business.id)
         .map_err(from_business)?;
     *state.open.write().await = Some((business, store));
+    state.restart_jobs(&app).await;
     state.registry.status().map_err(from_business)
 }
 

@@ -30,3 +30,14 @@ pub fn from_business(e: BusinessError) -> CommandError {
         _ => CommandError::Internal(message),
     }
 }
+
+pub fn from_mail(e: hearth_core::mail::MailError) -> CommandError {
+    use hearth_core::mail::MailError;
+    let message = e.to_string();
+    match e {
+        MailError::Store(e) => from_store(e),
+        MailError::InvalidAccount(_) | MailError::Compose(_) => CommandError::BadInput(message),
+        MailError::NoSmtp { .. } => CommandError::BadInput(message),
+        _ => CommandError::Remote(message),
+    }
+}

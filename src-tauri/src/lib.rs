@@ -6,6 +6,7 @@
 
 mod commands;
 mod error;
+mod mail;
 mod state;
 
 use hearth_core::Registry;
@@ -25,6 +26,11 @@ pub fn run() {
             let registry = Registry::from_env()?;
             let state = tauri::async_runtime::block_on(state::AppState::load(registry));
             app.manage(state);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<state::AppState>();
+                state.restart_jobs(&handle).await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -40,6 +46,14 @@ pub fn run() {
             commands::rename_business,
             commands::backup_business,
             commands::message_html,
+            mail::mail_accounts,
+            mail::add_mail_account,
+            mail::remove_mail_account,
+            mail::test_mail_account,
+            mail::sync_status,
+            mail::sync_now,
+            mail::pause_sync,
+            mail::send_reply,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,12 +1,36 @@
-//! What the shell holds between commands: the registry and the open business.
+//! What the shell holds between commands: the registry, the open business, and the mail
+//! job that keeps that business's accounts in step while the app runs.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth_core::events::{CoreEvent, EventSink};
+use hearth_core::mail::job::MailJob;
+use hearth_core::secrets::{KeyringSecrets, SecretStore};
 use hearth_core::{Registry, Store};
 use hearth_types::{Business, CommandError};
-use tokio::sync::RwLock;
+use tauri::Emitter;
+use tokio::sync::{Mutex, RwLock};
+
+/// How often mail is polled when IDLE brings no news (IDLE usually does within a second).
+const MAIL_POLL: Duration = Duration::from_secs(300);
 
 pub struct AppState {
     pub registry: Registry,
     pub open: RwLock<Option<(Business, Store)>>,
+    pub secrets: Arc<dyn SecretStore>,
+    pub mail: Mutex<Option<MailJob>>,
+}
+
+/// Core events go to the webview as `core-event`.
+struct WebviewEvents(tauri::AppHandle);
+
+impl EventSink for WebviewEvents {
+    fn emit(&self, event: CoreEvent) {
+        if let Err(e) = self.0.emit("core-event", &event) {
+            tracing::debug!(error = %e, "cannot forward a core event");
+        }
+    }
 }
 
 impl AppState {
@@ -24,11 +48,11 @@ impl AppState {
         AppState {
             registry,
             open: RwLock::new(open),
+            secrets: Arc::new(KeyringSecrets),
+            mail: Mutex::new(None),
         }
     }
-}
 
-impl AppState {
     /// The open business's store (a cheap clone of its pool).
     pub async fn store(&self) -> Result<Store, CommandError> {
         self.open
@@ -37,5 +61,21 @@ impl AppState {
             .as_ref()
             .map(|(_, store)| store.clone())
             .ok_or_else(|| CommandError::NoBusiness("no business is open".into()))
+    }
+
+    /// (Re)starts background sync for the open business.
+    pub async fn restart_jobs(&self, app: &tauri::AppHandle) {
+        let mut slot = self.mail.lock().await;
+        if let Some(job) = slot.take() {
+            job.stop(Duration::from_secs(10)).await;
+        }
+        if let Ok(store) = self.store().await {
+            *slot = Some(MailJob::start(
+                store,
+                Arc::clone(&self.secrets),
+                Arc::new(WebviewEvents(app.clone())),
+                MAIL_POLL,
+            ));
+        }
     }
 }

@@ -16,6 +16,9 @@ pub enum CommandError {
     NoBusiness(String),
     /// The database file is locked, damaged or from a newer Hearth.
     Database(String),
+    /// A mail server, provider or the OS keyring failed (unreachable, TLS, login); the
+    /// message carries the server's own words.
+    Remote(String),
     /// Anything else; the message says what failed.
     Internal(String),
 }
@@ -28,6 +31,7 @@ impl CommandError {
             | CommandError::BadInput(m)
             | CommandError::NoBusiness(m)
             | CommandError::Database(m)
+            | CommandError::Remote(m)
             | CommandError::Internal(m) => m,
         }
     }

@@ -10,6 +10,7 @@ mod contact;
 mod enums;
 mod error;
 mod inbox;
+mod mail;
 mod timeline;
 
 pub use contact::{
@@ -18,6 +19,9 @@ pub use contact::{
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
 pub use inbox::InboxEntry;
+pub use mail::{
+    MailAccountInput, MailAccountView, SendReply, SendResult, SourceStatus, SyncStatus,
+};
 pub use timeline::{
     AppStatus, Business, ContactSummary, CreateBusiness, Identity, MessageHtml, TimelineCursor,
     TimelineItem, TimelinePage, TimelineRequest,

@@ -211,28 +211,15 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
         }
         MailCmd::Test { name } => {
             let account = store.mail_account(&name).await?;
-            let password = mail::password(store, &secrets, &account).await?;
-            let mut session = mail::imap::login(&account, &password).await?;
-            let folders = mail::sync::plan_folders(&mut session, &account).await?;
-            let _ = session.logout().await;
-            println!(
-                "IMAP ok: logged in to {}:{} as {}; will sync {}",
-                account.imap.host,
-                account.imap.port,
-                account.username,
-                folders
-                    .iter()
-                    .map(|(n, r)| format!("{n} ({r})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            if account.smtp.is_some() {
-                let (mut conn, endpoint) = mail::smtp::connect(&account, &password).await?;
-                let _ = conn.quit().await;
-                println!("SMTP ok: logged in to {}:{}", endpoint.host, endpoint.port);
-            } else {
-                println!("SMTP: not set (replies cannot be sent from this account)");
+            let report = mail::test_account(store, &secrets, &account).await?;
+            if ctx.json {
+                return output::json(&report);
             }
+            println!(
+                "logged in to {}:{} as {}",
+                account.imap.host, account.imap.port, account.username
+            );
+            println!("{report}");
         }
         MailCmd::Sync(args) => {
             let recovered = store.recover_outbox().await?;

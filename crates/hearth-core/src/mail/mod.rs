@@ -16,8 +16,10 @@ pub mod convert;
 mod error;
 pub mod html;
 pub mod imap;
+pub mod job;
 pub mod send;
 pub mod smtp;
+pub mod status;
 pub mod sync;
 pub mod tls;
 
@@ -59,6 +61,61 @@ pub async fn remove_account(
     let key = mail_password_key(&store.business_uid().await?, name);
     secrets.delete(&key).await?;
     Ok(())
+}
+
+/// What a connection test found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TestReport {
+    /// Folders that will be synced, with their roles.
+    pub folders: Vec<(String, String)>,
+    /// "host:port" of the SMTP server logged in to, when the account has one.
+    pub smtp: Option<String>,
+}
+
+impl std::fmt::Display for TestReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let folders: Vec<String> = self
+            .folders
+            .iter()
+            .map(|(n, r)| format!("{n} ({r})"))
+            .collect();
+        write!(f, "IMAP ok: will sync {}", folders.join(", "))?;
+        match &self.smtp {
+            Some(s) => write!(f, "; SMTP ok: logged in to {s}"),
+            None => write!(
+                f,
+                "; SMTP: not set (replies cannot be sent from this account)"
+            ),
+        }
+    }
+}
+
+/// Logs in to IMAP (and SMTP) and lists what would be synced; the error says which step
+/// failed (DNS, TCP, TLS trust, login, capability).
+pub async fn test_account(
+    store: &Store,
+    secrets: &dyn SecretStore,
+    account: &MailAccount,
+) -> Result<TestReport, MailError> {
+    let password = password(store, secrets, account).await?;
+    let mut session = imap::login(account, &password).await?;
+    let folders = sync::plan_folders(&mut session, account).await?;
+    let _ = imap::step(&account.imap.host, "logging out", session.logout()).await;
+    let smtp = match &account.smtp {
+        Some(_) => {
+            let (mut conn, endpoint) = smtp::connect(account, &password).await?;
+            let _ = conn.quit().await;
+            Some(format!("{}:{}", endpoint.host, endpoint.port))
+        }
+        None => None,
+    };
+    Ok(TestReport {
+        folders: folders
+            .into_iter()
+            .map(|(n, r)| (n, r.to_owned()))
+            .collect(),
+        smtp,
+    })
 }
 
 /// An account's password from the keyring.

@@ -372,6 +372,26 @@ impl Store {
         })
     }
 
+    /// The mail account an email came through (from its metadata), if it is an email.
+    pub async fn interaction_account(
+        &self,
+        interaction_id: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let found = sqlx::query_scalar!(
+            r#"SELECT metadata ->> '$.account' AS "account?: String" FROM interactions
+               WHERE id = ? AND channel = 'email'"#,
+            interaction_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("read an email's account"))?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "email",
+            key: interaction_id.to_string(),
+        })?;
+        Ok(found)
+    }
+
     /// Number of stored messages.
     pub async fn count_mail(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar!("SELECT COUNT(*) FROM mail_messages")
