@@ -283,6 +283,7 @@ async fn watch_inbox(
             let password = password(&store, secrets.as_ref(), &account).await?;
             let mut session = imap::login(&account, &password).await?;
             imap::examine(&mut session, &account.imap.host, "INBOX").await?;
+            let mut first = true;
             loop {
                 let mut idle = session.idle();
                 idle.init().await.map_err(|e| super::MailError::Imap {
@@ -290,6 +291,10 @@ async fn watch_inbox(
                     action: "IDLE".into(),
                     detail: e.to_string(),
                 })?;
+                if std::mem::take(&mut first) && wake.send(JobCommand::SyncNow).await.is_err() {
+                    // Mail that arrived between the last sync and IDLE: look once more.
+                    return Ok(());
+                }
                 let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(25 * 60));
                 let news = matches!(
                     wait.await,
