@@ -71,8 +71,29 @@ impl ParsedMail {
 /// Bodies longer than this are cut for the timeline and search (the raw message keeps all).
 const MAX_TEXT: usize = 256 * 1024;
 
+/// Bare LF line ends as CRLF, the form IMAP serves and SMTP sends: the parser then reads
+/// a message the same way whichever form it came in (a fuzz test found it does not).
+fn crlf(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let bare = raw
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\n' && (i == 0 || raw[i - 1] != b'\r'));
+    if !bare {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
+    for (i, b) in raw.iter().enumerate() {
+        if *b == b'\n' && (i == 0 || raw[i - 1] != b'\r') {
+            out.push(b'\r');
+        }
+        out.push(*b);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Reads a raw message.
 pub fn parse(raw: &[u8]) -> ParsedMail {
+    let raw = &*crlf(raw);
     let mut notes = Vec::new();
     let Some(message) = MessageParser::default().parse(raw) else {
         notes.push("not a readable message; kept as raw text".to_owned());
