@@ -57,6 +57,13 @@ fn free_port() -> Result<u16> {
 impl Desktop {
     /// Starts the app with `HEARTH_DATA_DIR=data_dir`.
     pub async fn start(data_dir: &Path) -> Result<Desktop> {
+        Desktop::start_with_env(data_dir, &[]).await
+    }
+
+    /// As [`Desktop::start`], with extra variables for the app (set on tauri-driver, whose
+    /// environment the app inherits; they win over the harness's own). For the keyring:
+    /// `SecretService::env()`, whose `DBUS_SESSION_BUS_ADDRESS` replaces the private bus.
+    pub async fn start_with_env(data_dir: &Path, env: &[(String, String)]) -> Result<Desktop> {
         let app = binary("hearth-desktop");
         let (display, number) = spawn_reporting(
             Command::new("Xvfb").args([
@@ -92,6 +99,7 @@ impl Desktop {
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
                 .env("HEARTH_DATA_DIR", data_dir)
                 .env("GDK_BACKEND", "x11")
+                .envs(env.iter().map(|(k, v)| (k, v)))
                 // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it, WebDriver screenshots hang.
                 .stdout(driver_log.try_clone()?)
                 .stderr(driver_log)

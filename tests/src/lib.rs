@@ -5,6 +5,7 @@
 //! Everything listens on 127.0.0.1 or a private display/bus and is killed when the test ends.
 
 pub mod corpus;
+pub mod desk;
 pub mod desktop;
 pub mod imap_probe;
 pub mod keyring;
@@ -13,6 +14,7 @@ pub mod mailserver;
 mod process;
 pub mod testca;
 
+pub use desk::Desk;
 pub use imap_probe::{ImapProbe, Selected};
 pub use keyring::SecretService;
 pub use mailserver::{wait_until, MailServer, SmtpMessage};

@@ -5,128 +5,11 @@
 #![allow(clippy::unwrap_used)] // a test panics with the error it got
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use hearth_core::mail::convert::parse;
 use hearth_e2e::corpus::{self, OWNER};
-use hearth_e2e::{binary, MailServer, SecretService};
-
-/// A business folder plus a private keyring, for running `hearth` as a user would.
-struct Desk {
-    data: tempfile::TempDir,
-    keyring: SecretService,
-}
-
-impl Desk {
-    fn new() -> Desk {
-        let desk = Desk {
-            data: tempfile::tempdir().unwrap(),
-            keyring: SecretService::start().unwrap(),
-        };
-        desk.ok(&["business", "new", "Shop"], None);
-        desk
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(binary("hearth"));
-        cmd.args(args)
-            .env("HEARTH_DATA_DIR", self.data.path())
-            .env_remove("HEARTH_BUSINESS")
-            .envs(self.keyring.env())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input
-            .write_all(stdin.unwrap_or_default().as_bytes())
-            .unwrap();
-        drop(input);
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "hearth {args:?} failed: {}{}",
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
-        let out = self.run(args, stdin);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "hearth {args:?}: {stderr}");
-        assert!(stderr.contains("error:"), "a clear message: {stderr}");
-        stderr
-    }
-
-    /// Adds the server's account over plain IMAP on loopback, with SMTP.
-    fn add_account(&self, server: &MailServer, name: &str, port: u16) {
-        let port = port.to_string();
-        let smtp_port = server.smtp_port.to_string();
-        self.ok(
-            &[
-                "mail",
-                "add-account",
-                "--name",
-                name,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port,
-                "--security",
-                "plain",
-                "--user",
-                &server.user,
-                "--address",
-                OWNER,
-                "--address",
-                &server.user,
-                "--smtp-host",
-                "127.0.0.1",
-                "--smtp-port",
-                &smtp_port,
-                "--smtp-security",
-                "plain",
-                "--password-stdin",
-            ],
-            Some(&format!("{}\n", server.password)),
-        );
-    }
-
-    fn db(&self) -> std::path::PathBuf {
-        let dir = self.data.path().join("businesses");
-        let entries = std::fs::read_dir(&dir).unwrap();
-        entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "sqlite"))
-            .unwrap_or_else(|| panic!("no business file in {}", dir.display()))
-    }
-
-    fn sql(&self, query: &str) -> String {
-        let out = Command::new("sqlite3")
-            .arg(self.db())
-            .arg(query)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
-
-    fn count(&self, query: &str) -> usize {
-        self.sql(query).parse().unwrap()
-    }
-}
+use hearth_e2e::{Desk, MailServer};
 
 fn cpython_corpus() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cpython-email");
@@ -165,7 +48,7 @@ fn sync_threads_links_and_replies_round_trip() {
     // The same replies copied into another folder the user syncs: still one each.
     server.deliver_many("Archive", &sent[..3]).unwrap();
     let mut expected = keys(inbox.iter().chain(&odd).chain(&sent));
-    desk.add_account(&server, "shop", server.imap_port);
+    desk.add_account(&server, "shop", server.imap_port, &[]);
     // The password is in the keyring, never in the business file.
     assert!(!std::fs::read(desk.db())
         .unwrap()
@@ -180,38 +63,7 @@ fn sync_threads_links_and_replies_round_trip() {
 
     // Add the archive folder by re-adding the account with --folder.
     desk.ok(&["mail", "remove-account", "shop"], None);
-    let port = server.imap_port.to_string();
-    let smtp_port = server.smtp_port.to_string();
-    desk.ok(
-        &[
-            "mail",
-            "add-account",
-            "--name",
-            "shop",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--security",
-            "plain",
-            "--user",
-            &server.user,
-            "--address",
-            OWNER,
-            "--address",
-            &server.user,
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            &smtp_port,
-            "--smtp-security",
-            "plain",
-            "--folder",
-            "Archive",
-            "--password-stdin",
-        ],
-        Some(&server.password),
-    );
+    desk.add_account(&server, "shop", server.imap_port, &["--folder", "Archive"]);
     let out = desk.ok(&["mail", "sync"], None);
     assert!(out.contains("shop/INBOX:"), "{out}");
     assert!(out.contains("shop/Archive: 3 fetched, 0 new"), "{out}");
@@ -343,7 +195,7 @@ fn uidvalidity_change_resyncs_without_duplicates() {
     let desk = Desk::new();
     let mail: Vec<Vec<u8>> = corpus::mailbox(30, 5).into_iter().map(|g| g.raw).collect();
     server.deliver_many("INBOX", &mail).unwrap();
-    desk.add_account(&server, "shop", server.imap_port);
+    desk.add_account(&server, "shop", server.imap_port, &[]);
     desk.ok(&["mail", "sync"], None);
     let stored = desk.count("SELECT COUNT(*) FROM mail_messages");
     assert_eq!(stored, keys(&mail).len());
@@ -468,7 +320,7 @@ fn tls_trust_and_login_failures_are_told_precisely() {
 fn offline_mail_waits_in_the_outbox_and_goes_out_once() {
     let server = MailServer::start().unwrap();
     let desk = Desk::new();
-    desk.add_account(&server, "shop", server.imap_port);
+    desk.add_account(&server, "shop", server.imap_port, &[]);
     server.stop_smtp();
     let out = desk.ok(
         &[
@@ -524,7 +376,7 @@ fn a_large_attachment_and_hostile_input_are_stored_not_lost() {
         .deliver("INBOX", b"this is not a mail message at all \xff\xfe")
         .unwrap();
     server.deliver("INBOX", b"From: \r\nSubject: =?bogus?Q?=ZZ?=\r\nDate: 99 Foo 20266 99:99\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\nbroken").unwrap();
-    desk.add_account(&server, "shop", server.imap_port);
+    desk.add_account(&server, "shop", server.imap_port, &[]);
     desk.ok(&["mail", "sync"], None);
     assert_eq!(desk.count("SELECT COUNT(*) FROM mail_messages"), 3);
     assert_eq!(

@@ -8,95 +8,14 @@
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_core::mail::convert::parse;
-use hearth_e2e::corpus::{self, OWNER};
-use hearth_e2e::{binary, MailServer, SecretService};
-
-struct Desk {
-    data: tempfile::TempDir,
-    keyring: SecretService,
-}
-
-impl Desk {
-    fn new() -> Desk {
-        let desk = Desk {
-            data: tempfile::tempdir().unwrap(),
-            keyring: SecretService::start().unwrap(),
-        };
-        let out = desk.command(&["business", "new", "Shop"]).output().unwrap();
-        assert!(out.status.success());
-        desk
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(binary("hearth"));
-        cmd.args(args)
-            .env("HEARTH_DATA_DIR", self.data.path())
-            .env_remove("HEARTH_BUSINESS")
-            .envs(self.keyring.env());
-        cmd
-    }
-
-    fn add_account(&self, server: &MailServer, port: u16) {
-        let port = port.to_string();
-        let mut child = self
-            .command(&[
-                "mail",
-                "add-account",
-                "--name",
-                "shop",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port,
-                "--security",
-                "plain",
-                "--user",
-                &server.user,
-                "--address",
-                OWNER,
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(server.password.as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success());
-    }
-
-    fn db(&self) -> std::path::PathBuf {
-        let dir = self.data.path().join("businesses");
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "sqlite"))
-            .unwrap()
-    }
-
-    fn sql(&self, query: &str) -> String {
-        let out = Command::new("sqlite3")
-            .arg(self.db())
-            .arg(query)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
-}
+use hearth_e2e::corpus;
+use hearth_e2e::{Desk, MailServer};
 
 #[test]
 fn kill_9_during_sync_twenty_times_then_resume_stores_each_message_once() {
@@ -108,7 +27,7 @@ fn kill_9_during_sync_twenty_times_then_resume_stores_each_message_once() {
         .collect();
     let expected: HashSet<String> = mail.iter().map(|m| parse(m).message_key).collect();
     server.deliver_many("INBOX", &mail).unwrap();
-    desk.add_account(&server, server.imap_port);
+    desk.add_account(&server, "shop", server.imap_port, &[]);
     // A seeded sequence of kill points: early (during login/listing), mid-batch, late.
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut kills = 0;
@@ -244,7 +163,7 @@ fn a_connection_dropped_mid_fetch_is_reported_and_resumed_without_loss() {
     server.deliver_many("INBOX", &mail).unwrap();
     let budget = Arc::new(AtomicI64::new(150_000));
     let port = cutting_proxy(server.imap_port, Arc::clone(&budget));
-    desk.add_account(&server, port);
+    desk.add_account(&server, "shop", port, &[]);
     let out = desk
         .command(&["mail", "sync", "--batch", "50"])
         .output()

@@ -76,9 +76,9 @@ pub struct AddAccount {
 pub struct SyncArgs {
     /// Only this account.
     name: Option<String>,
-    /// Messages per FETCH.
-    #[arg(long, default_value_t = 250)]
-    batch: usize,
+    /// Messages per FETCH (and per stored transaction); 500 unless given.
+    #[arg(long)]
+    batch: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -238,9 +238,10 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                 Some(name) => vec![store.mail_account(name).await?],
                 None => store.mail_accounts().await?,
             };
+            let defaults = SyncOptions::default();
             let options = SyncOptions {
-                batch_messages: args.batch.max(1),
-                ..SyncOptions::default()
+                batch_messages: args.batch.unwrap_or(defaults.batch_messages).max(1),
+                ..defaults
             };
             let last = Mutex::new(Instant::now());
             let progress = |event: CoreEvent| {

@@ -311,29 +311,7 @@ impl Store {
         last_uid: Option<u32>,
     ) -> Result<MailBatchReport, StoreError> {
         let mut tx = self.begin("store mail").await?;
-        let mut report = MailBatchReport::default();
-        for mail in batch {
-            let message_id = store_mail_tx(&mut tx, account, mail, "received").await?;
-            if message_id.1 {
-                report.new += 1;
-            } else {
-                report.known += 1;
-            }
-            if let (Some((folder_id, validity)), Some(uid)) = (folder, mail.uid) {
-                let uid = i64::from(uid);
-                sqlx::query!(
-                    "INSERT OR IGNORE INTO mail_uids (folder_id, uid_validity, uid, message_id) \
-                     VALUES (?, ?, ?, ?)",
-                    folder_id,
-                    validity,
-                    uid,
-                    message_id.0
-                )
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::query("record a message's UID"))?;
-            }
-        }
+        let report = super::mail_batch::store_batch_tx(&mut tx, account, folder, batch).await?;
         if let (Some((folder_id, validity)), Some(uid)) = (folder, last_uid) {
             let uid = i64::from(uid);
             sqlx::query!(

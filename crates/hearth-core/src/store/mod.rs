@@ -13,6 +13,7 @@ mod error;
 mod inbox;
 mod interactions;
 mod mail;
+mod mail_batch;
 mod orders;
 mod outbox;
 mod profile;
