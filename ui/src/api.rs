@@ -2,7 +2,8 @@
 
 use hearth_types::{
     AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    InboxEntry, MessageHtml, TimelinePage, TimelineRequest,
+    InboxEntry, MailAccountInput, MailAccountView, MessageHtml, SendReply, SendResult, SyncStatus,
+    TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -139,4 +140,54 @@ pub async fn message_html(
         },
     )
     .await
+}
+
+pub async fn mail_accounts() -> Result<Vec<MailAccountView>, CommandError> {
+    invoke("mail_accounts", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AccountInput<'a> {
+    input: &'a MailAccountInput,
+}
+
+/// Adds a mail account; the shell puts the password in the OS keyring and starts syncing.
+pub async fn add_mail_account(input: &MailAccountInput) -> Result<MailAccountView, CommandError> {
+    invoke("add_mail_account", &AccountInput { input }).await
+}
+
+#[derive(Serialize)]
+struct Name<'a> {
+    name: &'a str,
+}
+
+pub async fn remove_mail_account(name: &str) -> Result<(), CommandError> {
+    invoke("remove_mail_account", &Name { name }).await
+}
+
+/// Logs in to the account's servers: a summary, or an error saying exactly what failed.
+pub async fn test_mail_account(name: &str) -> Result<String, CommandError> {
+    invoke("test_mail_account", &Name { name }).await
+}
+
+pub async fn sync_status() -> Result<SyncStatus, CommandError> {
+    invoke("sync_status", &NoArgs {}).await
+}
+
+pub async fn sync_now() -> Result<(), CommandError> {
+    invoke("sync_now", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct Pause {
+    paused: bool,
+}
+
+pub async fn pause_sync(paused: bool) -> Result<(), CommandError> {
+    invoke("pause_sync", &Pause { paused }).await
+}
+
+/// Replies to a stored email; offline, the reply waits in the outbox.
+pub async fn send_reply(request: &SendReply) -> Result<SendResult, CommandError> {
+    invoke("send_reply", &Request { request }).await
 }

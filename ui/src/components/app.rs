@@ -8,10 +8,12 @@ use super::business_menu::BusinessMenu;
 use super::contacts::ContactsView;
 use super::first_start::FirstStart;
 use super::inbox::InboxView;
+use super::settings::SettingsView;
 use super::timeline::TimelineView;
 use crate::api;
-use crate::hooks::use_shortcuts;
+use crate::hooks::{use_shortcuts, use_sync_indicator};
 use crate::state::keys::KeyAction;
+use crate::state::settings::indicator;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -48,6 +50,7 @@ enum View {
     Inbox,
     Timeline,
     Contacts,
+    Settings,
 }
 
 #[function_component(Shell)]
@@ -60,6 +63,7 @@ fn shell(props: &ShellProps) -> Html {
             KeyAction::GoInbox => view.set(View::Inbox),
             KeyAction::GoTimeline => view.set(View::Timeline),
             KeyAction::GoContacts => view.set(View::Contacts),
+            KeyAction::GoSettings => view.set(View::Settings),
             _ => {}
         })
     };
@@ -71,6 +75,19 @@ fn shell(props: &ShellProps) -> Html {
             <button {id} class={classes!("nav", on.then_some("on"))} aria-current={on.then_some("page")}
                 onclick={Callback::from(move |_: MouseEvent| view.set(target))}>{ label }</button>
         }
+    };
+    let sync = use_sync_indicator();
+    let sync_indicator = match sync.as_ref().and_then(indicator) {
+        Some((state, label)) => {
+            let view = view.clone();
+            html! {
+                <button id="sync-indicator" class={classes!("sync-indicator", state)} data-state={state}
+                    title="Sync status" onclick={Callback::from(move |_: MouseEvent| view.set(View::Settings))}>
+                    <span class="dot" aria-hidden="true"></span>{ label }
+                </button>
+            }
+        }
+        None => html! {},
     };
     let current = props.status.current.clone();
     let current_id = current.as_ref().map(|b| b.id.clone()).unwrap_or_default();
@@ -100,7 +117,9 @@ fn shell(props: &ShellProps) -> Html {
                     { nav(View::Inbox, "nav-inbox", "Inbox") }
                     { nav(View::Timeline, "nav-timeline", "Timeline") }
                     { nav(View::Contacts, "nav-contacts", "Contacts") }
+                    { nav(View::Settings, "nav-settings", "Settings") }
                 </nav>
+                { sync_indicator }
                 <label class="switcher">
                     <span class="sr-only">{ "Business" }</span>
                     <select id="business-switcher" onchange={on_switch}>
@@ -124,6 +143,7 @@ fn shell(props: &ShellProps) -> Html {
                     View::Inbox => html! { <InboxView key={current_id.clone()} /> },
                     View::Timeline => html! { <TimelineView key={current_id.clone()} /> },
                     View::Contacts => html! { <ContactsView key={current_id.clone()} /> },
+                    View::Settings => html! { <SettingsView key={current_id.clone()} /> },
                 }
             }
         </div>

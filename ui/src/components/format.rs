@@ -6,6 +6,12 @@ pub fn time(ms: i64) -> String {
     String::from(date.to_locale_string("en-US", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
+/// A UTC millisecond timestamp as the local time of day, `HH:MM`.
+pub fn clock(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
 /// The start of a local calendar day given as `YYYY-MM-DD`, plus `add_days`, in UTC ms;
 /// `None` for an empty or unreadable value.
 pub fn local_day_start(day: &str, add_days: u32) -> Option<i64> {

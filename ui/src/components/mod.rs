@@ -6,4 +6,6 @@ pub mod contacts;
 pub mod first_start;
 pub mod format;
 pub mod inbox;
+pub mod settings;
+pub mod sync_panel;
 pub mod timeline;

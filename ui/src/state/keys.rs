@@ -1,5 +1,6 @@
-//! Keyboard shortcuts, decided by a pure function: `/` focuses search, `g` then `i`, `t` or
-//! `c` switches to the inbox, timeline or contacts, `Esc` closes details and leaves a field.
+//! Keyboard shortcuts, decided by a pure function: `/` focuses search, `g` then `i`, `t`,
+//! `c` or `s` switches to the inbox, timeline, contacts or settings, `Esc` closes details
+//! and leaves a field.
 
 /// What a key press means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +11,7 @@ pub enum KeyAction {
     GoInbox,
     GoTimeline,
     GoContacts,
+    GoSettings,
     Escape,
     Nothing,
 }
@@ -27,6 +29,7 @@ pub fn key_action(key: &str, typing: bool, after_g: bool, modifiers: bool) -> Ke
         (true, "i") => KeyAction::GoInbox,
         (true, "t") => KeyAction::GoTimeline,
         (true, "c") => KeyAction::GoContacts,
+        (true, "s") => KeyAction::GoSettings,
         (_, "/") => KeyAction::FocusSearch,
         (_, "g") => KeyAction::StartGo,
         _ => KeyAction::Nothing,
@@ -44,6 +47,12 @@ mod tests {
         assert_eq!(key_action("i", false, true, false), KeyAction::GoInbox);
         assert_eq!(key_action("t", false, true, false), KeyAction::GoTimeline);
         assert_eq!(key_action("c", false, true, false), KeyAction::GoContacts);
+        assert_eq!(key_action("s", false, true, false), KeyAction::GoSettings);
+        assert_eq!(
+            key_action("s", true, true, false),
+            KeyAction::Nothing,
+            "typing g then s in a field"
+        );
         assert_eq!(
             key_action("c", false, false, false),
             KeyAction::Nothing,

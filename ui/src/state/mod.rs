@@ -1,4 +1,6 @@
 //! Pure UI state: reducers and decisions with no side effects, tested natively.
 
+pub mod composer;
 pub mod keys;
+pub mod settings;
 pub mod timeline;
