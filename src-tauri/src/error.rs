@@ -37,7 +37,7 @@ pub fn from_mail(e: hearth_core::mail::MailError) -> CommandError {
     match e {
         MailError::Store(e) => from_store(e),
         MailError::InvalidAccount(_) | MailError::Compose(_) => CommandError::BadInput(message),
-        MailError::NoSmtp { .. } => CommandError::BadInput(message),
+        MailError::NoSmtp { .. } | MailError::NoSendingAccount => CommandError::BadInput(message),
         _ => CommandError::Remote(message),
     }
 }

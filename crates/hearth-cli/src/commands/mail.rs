@@ -262,7 +262,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
             let mut failed = None;
             for account in accounts {
                 let started = Instant::now();
-                match sync_account(store, &secrets, &account, &progress, options).await {
+                match sync_account(store, &secrets, &account, &progress, options.clone()).await {
                     Ok(summary) => {
                         let secs = started.elapsed().as_secs_f64();
                         if ctx.json {

@@ -57,6 +57,8 @@ pub enum MailError {
     },
     #[error("account {account} has no SMTP server set")]
     NoSmtp { account: String },
+    #[error("no mail account can send replies yet: add one with an SMTP server in Settings")]
+    NoSendingAccount,
     #[error("no password for mail account {account} in the OS keyring; add it again")]
     NoPassword { account: String },
     #[error("cannot build the message: {0}")]

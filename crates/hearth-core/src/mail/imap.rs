@@ -85,7 +85,25 @@ fn imap_error(host: &str, action: impl Into<String>, e: async_imap::error::Error
     MailError::Imap {
         host: host.to_owned(),
         action: action.into(),
-        detail: e.to_string(),
+        detail: server_words(&e),
+    }
+}
+
+/// The server's own words from a NO/BAD answer: async-imap formats them as
+/// `code: Some(..), info: Some("...")`; people want only the text (with its [CODE]).
+pub(crate) fn server_words(e: &async_imap::error::Error) -> String {
+    let raw = match e {
+        async_imap::error::Error::No(said) | async_imap::error::Error::Bad(said) => said.as_str(),
+        other => return other.to_string(),
+    };
+    match raw.find("info: Some(\"") {
+        Some(start) => {
+            let rest = &raw[start + "info: Some(\"".len()..];
+            rest.rfind("\")")
+                .map_or(rest, |end| &rest[..end])
+                .replace("\\\"", "\"")
+        }
+        None => raw.to_owned(),
     }
 }
 
@@ -194,10 +212,7 @@ pub async fn login(account: &MailAccount, password: &str) -> Result<Session, Mai
     .map_err(|(e, _)| MailError::Login {
         host: host.clone(),
         user: account.username.clone(),
-        server_said: match e {
-            async_imap::error::Error::No(said) | async_imap::error::Error::Bad(said) => said,
-            other => other.to_string(),
-        },
+        server_said: server_words(&e),
     })?;
     let caps = step(host, "reading capabilities", session.capabilities())
         .await?
@@ -399,6 +414,19 @@ pub fn uid_set(uids: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_servers_words_are_kept() {
+        let e = async_imap::error::Error::No(
+            r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#.into(),
+        );
+        assert_eq!(
+            server_words(&e),
+            "[AUTHENTICATIONFAILED] Authentication failed."
+        );
+        let plain = async_imap::error::Error::No("Mailbox doesn't exist".into());
+        assert_eq!(server_words(&plain), "Mailbox doesn't exist");
+    }
 
     #[test]
     fn uid_sets_are_compact() {

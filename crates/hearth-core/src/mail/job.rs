@@ -119,7 +119,10 @@ impl MailJob {
         let _ = self.commands.send(JobCommand::SyncNow).await;
     }
 
+    /// Pauses or resumes; a sync in progress stops after the batch in hand.
     pub async fn pause(&self, paused: bool) {
+        self.paused
+            .store(paused, std::sync::atomic::Ordering::SeqCst);
         let _ = self.commands.send(JobCommand::Pause(paused)).await;
     }
 
@@ -216,7 +219,10 @@ impl Worker {
                 self.secrets.as_ref(),
                 &account,
                 events.as_ref(),
-                SyncOptions::default(),
+                SyncOptions {
+                    pause: Some(Arc::clone(&self.paused)),
+                    ..SyncOptions::default()
+                },
             )
             .await;
             match result {

@@ -117,9 +117,7 @@ pub async fn queue_reply_from(
         .iter()
         .find(|a| Some(&a.name) == meta_account.as_ref() && a.smtp.is_some())
         .or_else(|| accounts.iter().find(|a| a.smtp.is_some()))
-        .ok_or_else(|| MailError::NoSmtp {
-            account: meta_account.unwrap_or_else(|| "(none)".into()),
-        })?;
+        .ok_or(MailError::NoSendingAccount)?;
     let item = super::send::queue_reply(store, &account.name, interaction_id, body).await?;
     Ok(SendResult {
         outbox_id: item.id,

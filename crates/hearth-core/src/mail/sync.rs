@@ -4,6 +4,9 @@
 //! bounded by count and bytes. While one batch is written the next is already being
 //! fetched; each batch is parsed off the async threads.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::imap::{self, Session};
@@ -12,11 +15,13 @@ use crate::events::{CoreEvent, EventSink};
 use crate::secrets::SecretStore;
 use crate::store::{IncomingMail, Store};
 
-/// Batch limits.
-#[derive(Debug, Clone, Copy)]
+/// Batch limits, and a pause switch checked between batches.
+#[derive(Debug, Clone)]
 pub struct SyncOptions {
     pub batch_messages: usize,
     pub batch_bytes: u64,
+    /// When set (by the app's Pause), a running sync stops after the batch in hand.
+    pub pause: Option<Arc<AtomicBool>>,
 }
 
 impl Default for SyncOptions {
@@ -24,7 +29,16 @@ impl Default for SyncOptions {
         SyncOptions {
             batch_messages: 500,
             batch_bytes: 16 << 20,
+            pause: None,
         }
+    }
+}
+
+impl SyncOptions {
+    fn paused(&self) -> bool {
+        self.pause
+            .as_ref()
+            .is_some_and(|p| p.load(Ordering::SeqCst))
     }
 }
 
@@ -65,6 +79,9 @@ pub async fn sync_account(
     }
     .await;
     if let Err(e) = &result {
+        if let Err(store_error) = record_account_error(store, account, &e.to_string()).await {
+            tracing::warn!(error = %store_error, "cannot record a sync error");
+        }
         events.emit(CoreEvent::MailSyncFailed {
             account: account.name.clone(),
             folder: None,
@@ -73,6 +90,22 @@ pub async fn sync_account(
         });
     }
     result
+}
+
+/// Puts an account-level failure (login, TLS, unreachable) on its folders, INBOX at least,
+/// so the status panel shows it even before the first successful sync.
+pub async fn record_account_error(
+    store: &Store,
+    account: &MailAccount,
+    error: &str,
+) -> Result<(), MailError> {
+    store.ensure_folder(account.id, "INBOX", "inbox").await?;
+    for folder in store.folder_states(Some(account.id)).await? {
+        store
+            .set_folder_state(folder.id, "error", Some(error), None, None)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The folders to sync, with their roles.
@@ -112,7 +145,20 @@ async fn sync_session(
     let mut folders = Vec::with_capacity(plan.len());
     for (name, role) in plan {
         let state = store.ensure_folder(account.id, &name, role).await?;
-        match sync_folder(session, store, account, &name, role, events, options).await {
+        if options.paused() {
+            break;
+        }
+        match sync_folder(
+            session,
+            store,
+            account,
+            &name,
+            role,
+            events,
+            options.clone(),
+        )
+        .await
+        {
             Ok(summary) => folders.push(summary),
             Err(e) => {
                 let message = e.to_string();
@@ -136,7 +182,7 @@ async fn sync_session(
 }
 
 /// Splits UIDs (with sizes) into fetch batches.
-fn batches(uids: &[(u32, u32)], options: SyncOptions) -> Vec<Vec<u32>> {
+fn batches(uids: &[(u32, u32)], options: &SyncOptions) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
     let mut bytes = 0u64;
@@ -224,7 +270,11 @@ pub async fn sync_folder(
     let mut done = 0u64;
     let mut new = 0u64;
     let mut pending: Option<(Vec<IncomingMail>, u32)> = None;
-    for batch in batches(&uids, options) {
+    for batch in batches(&uids, &options) {
+        if options.paused() {
+            tracing::info!(account = %account.name, folder, "paused; the rest waits for resume");
+            break;
+        }
         let last = batch.last().copied().unwrap_or(after);
         let to_store = pending.take();
         let write = async {
@@ -300,18 +350,20 @@ mod tests {
         let opts = SyncOptions {
             batch_messages: 4,
             batch_bytes: 1_000_000,
+            pause: None,
         };
         assert_eq!(
-            batches(&uids, opts),
+            batches(&uids, &opts),
             vec![vec![1, 2, 3, 4], vec![5, 6, 7, 8], vec![9, 10]]
         );
         let opts = SyncOptions {
             batch_messages: 100,
             batch_bytes: 250,
+            pause: None,
         };
-        assert_eq!(batches(&uids, opts)[0], vec![1, 2]);
+        assert_eq!(batches(&uids, &opts)[0], vec![1, 2]);
         // A message bigger than the byte limit still gets a batch of its own.
         let big = [(1, 10), (2, 5_000), (3, 10)];
-        assert_eq!(batches(&big, opts), vec![vec![1], vec![2], vec![3]]);
+        assert_eq!(batches(&big, &opts), vec![vec![1], vec![2], vec![3]]);
     }
 }
