@@ -16,7 +16,13 @@
 //!   through `QueryBuilder`. Full-text search is FTS5, kept in step by triggers.
 //! - [`business`]: the registry of businesses (a JSON file in the OS data dir, or
 //!   `HEARTH_DATA_DIR`): create, list, open, rename, delete to trash, backup and restore.
-//! - [`mail`]: message HTML sanitized for display (ammonia); IMAP and SMTP come next.
+//! - [`mail`]: any IMAP server synced by UID batches (async-imap over rustls), messages read
+//!   with mail-parser into deduplicated, threaded interactions linked to contacts, SMTP
+//!   replies (lettre) through the durable outbox, and [`mail::job::MailJob`], the background
+//!   component (IDLE watcher, poll, backoff, pause) the app runs. HTML is sanitized for
+//!   display (ammonia).
+//! - [`secrets`]: the `SecretStore` trait; passwords live in the OS keyring only.
+//! - [`events`]: `CoreEvent`s (sync progress, errors, outbox changes) for whoever listens.
 //! - [`demo`]: a deterministic, realistic demo business that also scales to 100k contacts /
 //!   1M interactions for benchmarks.
 //!
