@@ -132,6 +132,19 @@ impl Desk {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// The keys of every stored message.
+    pub fn stored_keys(&self) -> std::collections::HashSet<String> {
+        self.sql("SELECT message_key FROM mail_messages")
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Runs `hearth mail sync`, which must succeed.
+    pub fn sync(&self) -> String {
+        self.ok(&["mail", "sync"], None)
+    }
+
     /// A `SELECT COUNT(*)`-like query's number.
     pub fn count(&self, query: &str) -> usize {
         let out = self.sql(query);

@@ -75,11 +75,7 @@ fn sync_threads_links_and_replies_round_trip() {
         desk.count("SELECT COUNT(*) FROM interactions WHERE channel = 'email'"),
         expected.len()
     );
-    let stored: HashSet<String> = desk
-        .sql("SELECT message_key FROM mail_messages")
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let stored = desk.stored_keys();
     assert_eq!(stored, expected, "every message exactly once");
     assert_eq!(desk.sql("PRAGMA integrity_check"), "ok");
 

@@ -81,17 +81,8 @@ fn kill_9_during_sync_twenty_times_then_resume_stores_each_message_once() {
         kills >= 20,
         "the sync was really interrupted ({kills} kills): {progress:?}"
     );
-    let out = desk.command(&["mail", "sync"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stored: HashSet<String> = desk
-        .sql("SELECT message_key FROM mail_messages")
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    desk.sync();
+    let stored = desk.stored_keys();
     assert_eq!(stored.len(), expected.len());
     assert_eq!(stored, expected);
     assert_eq!(
@@ -186,17 +177,8 @@ fn a_connection_dropped_mid_fetch_is_reported_and_resumed_without_loss() {
         desk.sql("SELECT state, last_error IS NOT NULL FROM mail_folders WHERE name = 'INBOX'");
     assert_eq!(status, "error|1", "the status says it failed, not synced");
     budget.store(-1, Ordering::SeqCst);
-    let out = desk.command(&["mail", "sync"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stored: HashSet<String> = desk
-        .sql("SELECT message_key FROM mail_messages")
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    desk.sync();
+    let stored = desk.stored_keys();
     assert_eq!(stored, expected);
     assert_eq!(
         desk.sql("SELECT state FROM mail_folders WHERE name = 'INBOX'"),

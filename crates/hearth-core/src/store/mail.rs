@@ -2,16 +2,9 @@
 //! messages into interactions, contacts and threads in one transaction per batch — so a
 //! crash leaves every batch either fully stored (with its high-water UID) or not at all.
 
-use hearth_types::{Channel, Direction, IdentityKind};
-use serde_json::json;
-use sqlx::{Sqlite, Transaction};
-
-use super::contacts::find_or_create_contact_tx;
-use super::interactions::upsert_interactions_tx;
 use super::{Store, StoreError};
-use crate::domain::NewInteraction;
 use crate::mail::account::{Endpoint, MailAccount, NewMailAccount, Security};
-use crate::mail::convert::{ParsedMail, Party};
+use crate::mail::convert::ParsedMail;
 use crate::now_ms;
 
 /// `interactions.source` of every email.
@@ -311,7 +304,8 @@ impl Store {
         last_uid: Option<u32>,
     ) -> Result<MailBatchReport, StoreError> {
         let mut tx = self.begin("store mail").await?;
-        let report = super::mail_batch::store_batch_tx(&mut tx, account, folder, batch).await?;
+        let report =
+            super::mail_batch::store_batch_tx(&mut tx, account, folder, batch, "received").await?;
         if let (Some((folder_id, validity)), Some(uid)) = (folder, last_uid) {
             let uid = i64::from(uid);
             sqlx::query!(
@@ -377,146 +371,4 @@ impl Store {
             .await
             .map_err(StoreError::query("count mail"))
     }
-}
-
-/// Stores one message unless its key is known; returns its `mail_messages` id and whether
-/// it was new. `delivery` goes into the interaction's metadata ("received", "queued").
-pub(crate) async fn store_mail_tx(
-    tx: &mut Transaction<'static, Sqlite>,
-    account: &MailAccount,
-    mail: &IncomingMail,
-    delivery: &str,
-) -> Result<(i64, bool), StoreError> {
-    let parsed = &mail.parsed;
-    let known = sqlx::query_scalar!(
-        "SELECT id FROM mail_messages WHERE message_key = ?",
-        parsed.message_key
-    )
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(StoreError::query("look up a message"))?;
-    if let Some(id) = known {
-        // A copy we sent ourselves and could not confirm: seeing it proves it went out.
-        let now = now_ms();
-        sqlx::query!(
-            "UPDATE outbox SET state = 'sent', sent_at = coalesce(sent_at, ?), updated_at = ? \
-             WHERE reference = ? AND state = 'unknown'",
-            now,
-            now,
-            parsed.message_key
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("reconcile the outbox"))?;
-        return Ok((id, false));
-    }
-    let outbound = parsed.from.iter().any(|p| account.is_own(&p.address));
-    let direction = if outbound {
-        Direction::Outbound
-    } else {
-        Direction::Inbound
-    };
-    let counterparts: Vec<&Party> = if outbound {
-        parsed.to.iter().chain(&parsed.cc).collect()
-    } else {
-        parsed
-            .from
-            .iter()
-            .chain(&parsed.reply_to)
-            .chain(&parsed.to)
-            .chain(&parsed.cc)
-            .collect()
-    };
-    let mut contact_id = None;
-    for party in counterparts
-        .into_iter()
-        .filter(|p| !account.is_own(&p.address))
-    {
-        let found = find_or_create_contact_tx(
-            tx,
-            IdentityKind::Email,
-            &party.address,
-            party.name.as_deref(),
-        )
-        .await?;
-        contact_id.get_or_insert(found.contact_id);
-    }
-    let thread_key = thread_key_tx(tx, parsed).await?;
-    let occurred_at = parsed.date.or(mail.internal_date).unwrap_or_else(now_ms);
-    let metadata = json!({
-        "account": account.name,
-        "message_id": parsed.message_id,
-        "from": parsed.from,
-        "to": parsed.to,
-        "cc": parsed.cc,
-        "reply_to": parsed.reply_to,
-        "attachments": parsed.attachments,
-        "notes": parsed.notes,
-        "delivery": delivery,
-        "size": mail.raw_size,
-    });
-    let item = NewInteraction {
-        contact_id,
-        subject: parsed.subject.clone(),
-        body: parsed.text.clone(),
-        body_html: parsed.html.clone(),
-        thread_key: Some(thread_key),
-        metadata,
-        ..NewInteraction::new(
-            Channel::Email,
-            direction,
-            occurred_at,
-            EMAIL_SOURCE,
-            parsed.message_key.clone(),
-        )
-    };
-    upsert_interactions_tx(tx, std::slice::from_ref(&item)).await?;
-    let interaction_id = sqlx::query_scalar!(
-        "SELECT id FROM interactions WHERE source = ? AND source_account = '' AND source_id = ?",
-        EMAIL_SOURCE,
-        parsed.message_key
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(StoreError::query("find a stored email"))?;
-    let note = (!parsed.notes.is_empty()).then(|| parsed.notes.join("; "));
-    let now = now_ms();
-    let id = sqlx::query_scalar!(
-        "INSERT INTO mail_messages (message_key, message_id, interaction_id, raw_zstd, raw_size, \
-             parse_note, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        parsed.message_key,
-        parsed.message_id,
-        interaction_id,
-        mail.raw_zstd,
-        mail.raw_size,
-        note,
-        now
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(StoreError::query("store a raw message"))?;
-    Ok((id, true))
-}
-
-/// The thread of the nearest ancestor already stored, else the message's own guess.
-async fn thread_key_tx(
-    tx: &mut Transaction<'static, Sqlite>,
-    parsed: &ParsedMail,
-) -> Result<String, StoreError> {
-    for ancestor in parsed.ancestors() {
-        let found = sqlx::query_scalar!(
-            "SELECT i.thread_key FROM mail_messages m JOIN interactions i ON i.id = m.interaction_id \
-             WHERE m.message_id = ? AND i.thread_key IS NOT NULL LIMIT 1",
-            ancestor
-        )
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(StoreError::query("find a message's thread"))?
-        .flatten();
-        if let Some(key) = found {
-            return Ok(key);
-        }
-    }
-    Ok(parsed.fallback_thread_key())
 }

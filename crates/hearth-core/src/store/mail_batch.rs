@@ -80,11 +80,14 @@ fn counterparts<'a>(account: &MailAccount, mail: &'a IncomingMail) -> (bool, Vec
     (outbound, parties)
 }
 
+/// Stores a batch; `delivery` goes into each new interaction's metadata ("received" for
+/// synced mail, "queued" for mail written here and waiting in the outbox).
 pub(crate) async fn store_batch_tx(
     tx: &mut Transaction<'static, Sqlite>,
     account: &MailAccount,
     folder: Option<(i64, i64)>,
     batch: &[IncomingMail],
+    delivery: &'static str,
 ) -> Result<MailBatchReport, StoreError> {
     let now = now_ms();
     let clock = std::time::Instant::now();
@@ -254,7 +257,7 @@ pub(crate) async fn store_batch_tx(
             reply_to: &parsed.reply_to,
             attachments: &parsed.attachments,
             notes: &parsed.notes,
-            delivery: "received",
+            delivery,
             size: mail.raw_size,
         };
         rows.push(Row {

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::mail::{store_mail_tx, IncomingMail};
+use super::mail::IncomingMail;
+use super::mail_batch::store_batch_tx;
 use super::{Store, StoreError};
 use crate::mail::account::MailAccount;
 use crate::now_ms;
@@ -55,7 +56,7 @@ impl Store {
         raw: &[u8],
     ) -> Result<OutboxItem, StoreError> {
         let mut tx = self.begin("queue an email").await?;
-        store_mail_tx(&mut tx, account, mail, "queued").await?;
+        store_batch_tx(&mut tx, account, None, std::slice::from_ref(mail), "queued").await?;
         let now = now_ms();
         let interaction_id = sqlx::query_scalar!(
             "SELECT interaction_id FROM mail_messages WHERE message_key = ?",
