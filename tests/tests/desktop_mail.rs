@@ -344,6 +344,18 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // An email with an attachment lists it (name, type, size) in its details.
+    fill(&desktop, "#search", "Photo attached").await;
+    desktop
+        .click("#timeline .timeline-item.ch-email .row")
+        .await
+        .unwrap();
+    let listed = desktop
+        .wait_for_text(".timeline-item.open .attachments li", |t| t.contains("leak"))
+        .await
+        .unwrap();
+    assert!(listed.contains("image/jpeg") && listed.contains("2.0 KB"), "{listed}");
+    shot(&desktop, "15-email-attachment").await;
     // g s goes back to Settings (the search field has lost focus first).
     desktop.press("\u{e00c}").await.unwrap();
     desktop.press("gs").await.unwrap();

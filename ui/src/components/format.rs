@@ -44,6 +44,15 @@ pub fn money(minor: i64, currency: &str) -> String {
     format!("{sign}{symbol}{grouped}.{:02}", abs % 100)
 }
 
+/// A size for people: 2.0 KB, 20.0 MB.
+pub fn bytes(n: u64) -> String {
+    match n {
+        0..1024 => format!("{n} B"),
+        1024..1_048_576 => format!("{:.1} KB", n as f64 / 1024.0),
+        _ => format!("{:.1} MB", n as f64 / 1_048_576.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +63,12 @@ mod tests {
         assert_eq!(money(5, "EUR"), "€0.05");
         assert_eq!(money(-1_000, "CHF"), "-CHF 10.00");
         assert_eq!(money(100_000, "GBP"), "£1,000.00");
+    }
+
+    #[test]
+    fn sizes_read_like_a_person_would_say_them() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(2048), "2.0 KB");
+        assert_eq!(bytes(20 << 20), "20.0 MB");
     }
 }

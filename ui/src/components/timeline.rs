@@ -179,10 +179,46 @@ fn row(props: &RowProps) -> Html {
                     if let Some(ms) = item.duration_ms {
                         <p class="meta">{ format!("Duration: {}:{:02}", ms / 60_000, (ms / 1000) % 60) }</p>
                     }
+                    { attachments(&item.metadata) }
+                    if let Some(notes) = unreadable(&item.metadata) {
+                        <p class="meta unreadable">{ format!("Could not read all of it: {notes}") }</p>
+                    }
                 </div>
             }
         </li>
     }
+}
+
+/// An email's attachments (name, type, size) from its metadata.
+fn attachments(metadata: &serde_json::Value) -> Html {
+    let Some(list) = metadata
+        .get("attachments")
+        .and_then(|a| a.as_array())
+        .filter(|a| !a.is_empty())
+    else {
+        return Html::default();
+    };
+    html! {
+        <ul class="attachments">
+            { for list.iter().map(|a| {
+                let name = a.get("name").and_then(|n| n.as_str()).unwrap_or("(no name)");
+                let kind = a.get("content_type").and_then(|t| t.as_str()).unwrap_or("");
+                let size = a.get("size").and_then(|s| s.as_u64()).unwrap_or(0);
+                html! { <li>{ format!("Attachment: {name} \u{2014} {kind}, {}", format::bytes(size)) }</li> }
+            }) }
+        </ul>
+    }
+}
+
+/// What the mail parser could not read, if anything.
+fn unreadable(metadata: &serde_json::Value) -> Option<String> {
+    let notes: Vec<&str> = metadata
+        .get("notes")?
+        .as_array()?
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 #[derive(Properties, PartialEq)]
