@@ -351,10 +351,15 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
         .await
         .unwrap();
     let listed = desktop
-        .wait_for_text(".timeline-item.open .attachments li", |t| t.contains("leak"))
+        .wait_for_text(".timeline-item.open .attachments li", |t| {
+            t.contains("leak")
+        })
         .await
         .unwrap();
-    assert!(listed.contains("image/jpeg") && listed.contains("2.0 KB"), "{listed}");
+    assert!(
+        listed.contains("image/jpeg") && listed.contains("2.0 KB"),
+        "{listed}"
+    );
     shot(&desktop, "15-email-attachment").await;
     // g s goes back to Settings (the search field has lost focus first).
     desktop.press("\u{e00c}").await.unwrap();
