@@ -5,6 +5,7 @@
 //! code lives here: that is all in the core.
 
 mod commands;
+mod contacts;
 mod error;
 mod mail;
 mod state;
@@ -40,6 +41,8 @@ pub fn run() {
             commands::timeline,
             commands::contacts,
             commands::contact_profile,
+            contacts::create_contact,
+            contacts::update_contact,
             commands::inbox,
             commands::inbox_done,
             commands::inbox_snooze,

@@ -580,3 +580,34 @@ async fn hostile_email_html_runs_nothing_and_loads_nothing_until_allowed() {
     );
     desktop.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn j_and_k_walk_the_timeline_and_enter_opens_an_item() {
+    let data = tempfile::tempdir().unwrap();
+    let _store = demo_business(data.path(), "Keys Inc", 20, 300, 9).await;
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop.wait_for("#timeline-status").await.unwrap();
+    desktop.press("gt").await.unwrap();
+    desktop.wait_for("#timeline .timeline-item").await.unwrap();
+    let focused = "return Array.from(document.querySelectorAll('#timeline .timeline-item > button.row')).indexOf(document.activeElement)";
+    let mut seen = Vec::new();
+    for key in ["j", "j", "j", "k"] {
+        desktop.press(key).await.unwrap();
+        seen.push(desktop.js(focused).await.unwrap());
+    }
+    assert_eq!(
+        seen,
+        [0, 1, 2, 1].map(serde_json::Value::from),
+        "j j j k: the first, second and third item, then back to the second"
+    );
+    desktop.press("k").await.unwrap();
+    desktop.press("k").await.unwrap();
+    assert_eq!(desktop.js(focused).await.unwrap(), 0, "k stops at the top");
+    desktop.press("j").await.unwrap();
+    desktop.press("\u{e007}").await.unwrap(); // Enter opens it, as a click would
+    desktop
+        .wait_for("#timeline .timeline-item:nth-child(2).open .details")
+        .await
+        .unwrap();
+    desktop.close().await.unwrap();
+}

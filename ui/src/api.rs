@@ -1,9 +1,9 @@
 //! The typed bridge to the desktop shell: one function per Tauri command.
 
 use hearth_types::{
-    AppStatus, CommandError, ContactProfile, ContactSummary, ContactsRequest, CreateBusiness,
-    InboxEntry, MailAccountInput, MailAccountView, MessageHtml, SendReply, SendResult, SyncStatus,
-    TimelinePage, TimelineRequest,
+    AppStatus, CommandError, ContactEdit, ContactInput, ContactProfile, ContactSummary,
+    ContactsRequest, CreateBusiness, InboxEntry, MailAccountInput, MailAccountView, MessageHtml,
+    SendReply, SendResult, SyncStatus, TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -71,6 +71,26 @@ struct ContactId {
 
 pub async fn contact_profile(id: i64) -> Result<ContactProfile, CommandError> {
     invoke("contact_profile", &ContactId { id }).await
+}
+
+#[derive(Serialize)]
+struct NewContact<'a> {
+    input: &'a ContactInput,
+}
+
+/// Creates a contact with its emails and phones; the core refuses any already taken.
+pub async fn create_contact(input: &ContactInput) -> Result<ContactSummary, CommandError> {
+    invoke("create_contact", &NewContact { input }).await
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    edit: &'a ContactEdit,
+}
+
+/// Edits a contact: all of the changes, or none.
+pub async fn update_contact(edit: &ContactEdit) -> Result<ContactSummary, CommandError> {
+    invoke("update_contact", &Edit { edit }).await
 }
 
 pub async fn inbox() -> Result<Vec<InboxEntry>, CommandError> {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Channel, ContactSummary};
+use crate::{Channel, ContactStatus, ContactSummary, Identity};
 
 /// A deal with a contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,4 +89,36 @@ pub struct ContactsRequest {
     #[serde(default)]
     pub sort: ContactSort,
     pub limit: Option<u32>,
+}
+
+/// A contact to create, as the desktop form sends it: emails and phones as typed (the core
+/// normalizes them; a phone in national format takes the business's default region).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInput {
+    pub name: String,
+    pub company: Option<String>,
+    pub status: Option<ContactStatus>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+}
+
+/// Changes to a contact from the edit form; `None` keeps a field, `Some("")` clears the
+/// company. Added emails and phones are as typed; removed identities are as shown
+/// (normalized). Everything applies, or nothing does.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactEdit {
+    pub id: i64,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub status: Option<ContactStatus>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub add_emails: Vec<String>,
+    #[serde(default)]
+    pub add_phones: Vec<String>,
+    #[serde(default)]
+    pub remove: Vec<Identity>,
 }

@@ -14,7 +14,8 @@ mod mail;
 mod timeline;
 
 pub use contact::{
-    ChannelCount, ContactProfile, ContactSort, ContactsRequest, Deal, OrderStats, Task,
+    ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSort, ContactsRequest, Deal,
+    OrderStats, Task,
 };
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;

@@ -1,21 +1,27 @@
-//! Contacts: a searchable list, and beside it the chosen contact's profile and timeline.
+//! Contacts: a searchable list, and beside it the chosen contact's profile and timeline,
+//! or the form creating or editing a contact. A save reloads the list and the profile.
 
 use hearth_types::{ContactProfile, ContactSort, ContactSummary, ContactsRequest, IdentityKind};
 use yew::prelude::*;
 
+use super::contact_form::ContactFormView;
 use super::format;
 use super::timeline::{channel_label, TimelineView};
 use crate::api;
 use crate::hooks::{use_load, Load};
+use crate::state::contact_form::ContactForm;
 
 #[function_component(ContactsView)]
 pub fn contacts_view() -> Html {
     let search = use_state(String::new);
     let selected = use_state(|| None::<i64>);
     let sort = use_state(ContactSort::default);
+    // Open form, if any; `saves` counts saves so the list and profile load again.
+    let form = use_state(|| None::<ContactForm>);
+    let saves = use_state(|| 0u32);
     let list = use_load(
-        ((*search).clone(), *sort),
-        |(search, sort): (String, ContactSort)| async move {
+        ((*search).clone(), *sort, *saves),
+        |(search, sort, _): (String, ContactSort, u32)| async move {
             let search = search.trim().to_owned();
             let request = ContactsRequest {
                 search: (!search.is_empty()).then_some(search),
@@ -40,6 +46,26 @@ pub fn contacts_view() -> Html {
                 search.set(input.value());
             }
         })
+    };
+    let on_new = {
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| form.set(Some(ContactForm::new_contact())))
+    };
+    let on_edit = {
+        let form = form.clone();
+        Callback::from(move |p: ContactProfile| form.set(Some(ContactForm::edit(&p))))
+    };
+    let on_saved = {
+        let (form, saves, selected) = (form.clone(), saves.clone(), selected.clone());
+        Callback::from(move |c: ContactSummary| {
+            selected.set(Some(c.id));
+            saves.set(*saves + 1);
+            form.set(None);
+        })
+    };
+    let on_cancel = {
+        let form = form.clone();
+        Callback::from(move |()| form.set(None))
     };
     let (rows, status, loading) = match &list {
         Load::Loading => (Vec::new(), html! { "Loading…" }, true),
@@ -78,20 +104,30 @@ pub fn contacts_view() -> Html {
                         { "Needs attention" }
                     </button>
                 </div>
-                <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
+                <div class="contacts-bar">
+                    <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
+                    <button id="contact-new" type="button" class="primary" onclick={on_new}
+                        disabled={form.is_some()}>{ "+ New contact" }</button>
+                </div>
                 <ul id="contacts">
                     { for rows.iter().map(|c| {
                         let id = c.id;
                         let selected_handle = selected.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| selected_handle.set(Some(id)));
+                        let form_handle = form.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| {
+                            form_handle.set(None);
+                            selected_handle.set(Some(id));
+                        });
                         html! { <ContactRow key={c.id} contact={c.clone()} selected={*selected == Some(c.id)} sort={*sort} {onclick} /> }
                     }) }
                 </ul>
             </aside>
             <section class="contact-detail">
-                if let Some(id) = *selected {
-                    <Profile key={id} {id} />
-                    <TimelineView key={format!("contact-{id}")} contact_id={Some(id)} />
+                if let Some(initial) = (*form).clone() {
+                    <ContactFormView {initial} {on_saved} {on_cancel} />
+                } else if let Some(id) = *selected {
+                    <Profile key={format!("{id}-{}", *saves)} {id} {on_edit} />
+                    <TimelineView key={format!("contact-{id}-{}", *saves)} contact_id={Some(id)} />
                 } else {
                     <p class="placeholder">{ "Choose a contact to see their profile and timeline." }</p>
                 }
@@ -142,6 +178,7 @@ fn contact_row(props: &ContactRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ProfileProps {
     id: i64,
+    on_edit: Callback<ContactProfile>,
 }
 
 #[function_component(Profile)]
@@ -154,12 +191,16 @@ fn profile(props: &ProfileProps) -> Html {
         Load::Failed(e) => {
             html! { <div id="profile" class="profile error" role="alert">{ e }</div> }
         }
-        Load::Ready(p) => profile_card(&p),
+        Load::Ready(p) => profile_card(&p, &props.on_edit),
     }
 }
 
-fn profile_card(p: &ContactProfile) -> Html {
+fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html {
     let c = &p.contact;
+    let edit = {
+        let (p, on_edit) = (p.clone(), on_edit.clone());
+        Callback::from(move |_: MouseEvent| on_edit.emit(p.clone()))
+    };
     let identity = |kind: IdentityKind| match kind {
         IdentityKind::Email => "Email",
         IdentityKind::Phone => "Phone",
@@ -171,6 +212,7 @@ fn profile_card(p: &ContactProfile) -> Html {
                 <h2 id="profile-name">{ &c.name }</h2>
                 <span class={classes!("status-badge", c.status.as_str())}>{ c.status.as_str() }</span>
                 if let Some(company) = &c.company { <span class="company">{ company }</span> }
+                <button id="contact-edit" type="button" class="edit" onclick={edit}>{ "Edit" }</button>
             </header>
             <ul class="identities">
                 { for c.identities.iter().map(|i| html! {

@@ -7,7 +7,7 @@ use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::keys::{key_action, KeyAction};
+use crate::state::keys::{key_action, step, KeyAction};
 
 /// Calls `on_action` for each shortcut; focuses search and handles `Esc` itself.
 #[hook]
@@ -37,6 +37,12 @@ pub fn use_shortcuts(on_action: Callback<KeyAction>) {
                             event.prevent_default();
                             focus_search();
                         }
+                        // Several views listen at once (the app and the timeline), and these
+                        // listeners are passive (preventDefault is ignored): the first one to
+                        // see a key press moves; the others recognise it by its time stamp.
+                        KeyAction::Next | KeyAction::Previous if first_to_see(event) => {
+                            move_in_list(action == KeyAction::Next);
+                        }
                         KeyAction::Escape => {
                             if let Some(field) =
                                 active.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
@@ -61,5 +67,45 @@ fn focus_search() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(field) = field {
         let _ = field.focus();
+    }
+}
+
+/// Whether no other listener has handled this key press yet.
+fn first_to_see(event: &web_sys::KeyboardEvent) -> bool {
+    thread_local! {
+        static LAST: Cell<f64> = const { Cell::new(f64::NAN) };
+    }
+    let stamp = event.time_stamp();
+    LAST.with(|last| last.replace(stamp) != stamp)
+}
+
+/// The items `j` / `k` walk through, in every view: their buttons take focus, so Enter opens
+/// them the way a click does.
+const LIST_ITEMS: &str = "#timeline .timeline-item > button.row, #contacts .contact-row > button, \
+     #inbox .inbox-item button.reply";
+
+/// Focuses the next or previous item of the list on screen.
+fn move_in_list(forward: bool) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(nodes) = document.query_selector_all(LIST_ITEMS) else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let active = document.active_element();
+    let current = active.as_ref().and_then(|a| {
+        items
+            .iter()
+            .position(|i| AsRef::<web_sys::Element>::as_ref(i) == a)
+    });
+    if let Some(next) = step(current, items.len(), forward).and_then(|i| items.get(i)) {
+        let _ = next.focus();
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        next.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }

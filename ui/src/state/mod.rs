@@ -1,6 +1,7 @@
 //! Pure UI state: reducers and decisions with no side effects, tested natively.
 
 pub mod composer;
+pub mod contact_form;
 pub mod keys;
 pub mod settings;
 pub mod timeline;

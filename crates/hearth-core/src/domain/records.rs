@@ -1,6 +1,6 @@
 //! New records on their way into the store.
 
-use hearth_types::{Channel, ContactStatus, Direction, IdentityKind};
+use hearth_types::{Channel, ContactEdit, ContactInput, ContactStatus, Direction, IdentityKind};
 
 /// A contact to create. Identities are raw here and normalized by the store with the
 /// business's default region.
@@ -115,4 +115,37 @@ pub struct ContactChanges {
     pub add_identities: Vec<(IdentityKind, String)>,
     /// Normalized values (as shown) to remove.
     pub remove_identities: Vec<(IdentityKind, String)>,
+}
+
+/// Emails first, then phones, each as typed.
+fn typed_identities(emails: Vec<String>, phones: Vec<String>) -> Vec<(IdentityKind, String)> {
+    let emails = emails.into_iter().map(|e| (IdentityKind::Email, e));
+    let phones = phones.into_iter().map(|p| (IdentityKind::Phone, p));
+    emails.chain(phones).collect()
+}
+
+impl From<ContactInput> for NewContact {
+    fn from(input: ContactInput) -> Self {
+        NewContact {
+            name: input.name,
+            company: input.company,
+            status: input.status,
+            notes: input.notes,
+            identities: typed_identities(input.emails, input.phones),
+        }
+    }
+}
+
+/// The contact's id stays with the caller.
+impl From<ContactEdit> for ContactChanges {
+    fn from(edit: ContactEdit) -> Self {
+        ContactChanges {
+            name: edit.name,
+            company: edit.company,
+            status: edit.status,
+            notes: edit.notes,
+            add_identities: typed_identities(edit.add_emails, edit.add_phones),
+            remove_identities: edit.remove.into_iter().map(|i| (i.kind, i.value)).collect(),
+        }
+    }
 }
