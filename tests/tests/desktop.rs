@@ -589,6 +589,18 @@ async fn j_and_k_walk_the_timeline_and_enter_opens_an_item() {
     desktop.wait_for("#timeline-status").await.unwrap();
     desktop.press("gt").await.unwrap();
     desktop.wait_for("#timeline .timeline-item").await.unwrap();
+    // `/` focuses the search box without typing itself into it; Esc leaves it again.
+    desktop.press("/").await.unwrap();
+    let search = desktop
+        .js("const s = document.getElementById('search'); return [document.activeElement === s, s.value]")
+        .await
+        .unwrap();
+    assert_eq!(
+        search,
+        serde_json::json!([true, ""]),
+        "/ focuses an empty search box"
+    );
+    desktop.press("\u{e00c}").await.unwrap();
     let focused = "return Array.from(document.querySelectorAll('#timeline .timeline-item > button.row')).indexOf(document.activeElement)";
     let mut seen = Vec::new();
     for key in ["j", "j", "j", "k"] {

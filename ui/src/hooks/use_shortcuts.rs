@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -18,7 +18,9 @@ pub fn use_shortcuts(on_action: Callback<KeyAction>) {
         let listener = web_sys::window()
             .and_then(|w| w.document())
             .map(|document| {
-                EventListener::new(&document, "keydown", move |event| {
+                // Not passive: `/` must not type itself into the search box it focuses.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&document, "keydown", options, move |event| {
                     let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                         return;
                     };
@@ -37,10 +39,11 @@ pub fn use_shortcuts(on_action: Callback<KeyAction>) {
                             event.prevent_default();
                             focus_search();
                         }
-                        // Several views listen at once (the app and the timeline), and these
-                        // listeners are passive (preventDefault is ignored): the first one to
-                        // see a key press moves; the others recognise it by its time stamp.
+                        // Several views listen at once (the app and the timeline): the first
+                        // one to see a key press moves; the others recognise it by its time
+                        // stamp.
                         KeyAction::Next | KeyAction::Previous if first_to_see(event) => {
+                            event.prevent_default();
                             move_in_list(action == KeyAction::Next);
                         }
                         KeyAction::Escape => {
