@@ -108,7 +108,16 @@ fn sync_threads_links_and_replies_round_trip() {
         "each reply shares its question's thread and contact"
     );
     // RFC 2047 names and subjects decoded, attachments listed, HTML kept apart.
-    assert!(desk.count("SELECT COUNT(*) FROM contacts WHERE name = 'José García'") <= 1);
+    // RFC 2047 sender names arrive decoded: accented names, and no encoded word left.
+    assert!(
+        desk.count("SELECT COUNT(*) FROM contacts WHERE name GLOB '*[éöüøí]*'") > 0,
+        "accented names decoded"
+    );
+    assert_eq!(
+        desk.count("SELECT COUNT(*) FROM contacts WHERE name LIKE '%=?%?=%'"),
+        0,
+        "no encoded word left in a name"
+    );
     assert!(desk.count("SELECT COUNT(*) FROM interactions WHERE subject LIKE 'Quote for a new water heater #%'") > 0);
     assert!(desk.count(
         "SELECT COUNT(*) FROM interactions WHERE metadata ->> '$.attachments[0].content_type' = 'image/jpeg' \

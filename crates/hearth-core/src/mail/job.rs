@@ -244,18 +244,22 @@ impl Worker {
                     self.retry_at
                         .insert(account.name.clone(), (at, failures + 1));
                     tracing::warn!(account = %account.name, error = %e, retry_at = at, "mail sync failed");
+                    // The failing folders (or, for an account-level failure, all of them)
+                    // already carry the error: add when it will be retried.
                     for folder in self
                         .store
                         .folder_states(Some(account.id))
                         .await
                         .unwrap_or_default()
+                        .into_iter()
+                        .filter(|f| f.state == "error")
                     {
                         let _ = self
                             .store
                             .set_folder_state(
                                 folder.id,
                                 "error",
-                                Some(&e.to_string()),
+                                folder.last_error.as_deref(),
                                 Some(at),
                                 None,
                             )

@@ -85,7 +85,7 @@ pub async fn process_outbox(
             SendOutcome::Unknown { .. } => report.unknown += 1,
         }
         store.finish_outbox(item.id, &outcome).await?;
-        let state = store.outbox_item(item.id).await?.state;
+        let state = outcome.state().to_owned();
         tracing::info!(id = item.id, %state, "outbox item attempted");
         events.emit(CoreEvent::OutboxChanged { id: item.id, state });
     }

@@ -89,8 +89,14 @@ pub async fn sync_status(
             last_synced_at: folder.last_synced_at,
         });
     }
-    let outbox = store.outbox(None).await?;
-    let count = |state: &str| outbox.iter().filter(|o| o.state == state).count() as i64;
+    // Polled every second by the status panel: counts only, no payloads.
+    let counts = store.outbox_counts().await?;
+    let count = |state: &str| {
+        counts
+            .iter()
+            .find(|(s, _)| s == state)
+            .map_or(0, |(_, n)| *n)
+    };
     Ok(SyncStatus {
         running: live.is_some(),
         paused,

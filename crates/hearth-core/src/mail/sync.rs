@@ -70,26 +70,39 @@ pub async fn sync_account(
     events: &dyn EventSink,
     options: SyncOptions,
 ) -> Result<AccountSummary, MailError> {
-    let result = async {
+    let connected = async {
         let password = password(store, secrets, account).await?;
-        let mut session = imap::login(account, &password).await?;
-        let summary = sync_session(&mut session, store, account, events, options).await;
-        let _ = imap::step(&account.imap.host, "logging out", session.logout()).await;
-        summary
+        imap::login(account, &password).await
     }
     .await;
-    if let Err(e) = &result {
-        if let Err(store_error) = record_account_error(store, account, &e.to_string()).await {
-            tracing::warn!(error = %store_error, "cannot record a sync error");
-        }
-        events.emit(CoreEvent::MailSyncFailed {
-            account: account.name.clone(),
-            folder: None,
-            error: e.to_string(),
-            retry_at: None,
-        });
+    let mut session = match connected {
+        Ok(session) => session,
+        Err(e) => return Err(account_failed(store, account, events, e).await),
+    };
+    // Folder-level failures are recorded (and reported) by the folder that failed.
+    let summary = sync_session(&mut session, store, account, events, options).await;
+    let _ = imap::step(&account.imap.host, "logging out", session.logout()).await;
+    summary
+}
+
+/// Records and reports a failure that is the account's, not one folder's (keyring,
+/// connection, TLS, login, listing folders), and hands the error back.
+async fn account_failed(
+    store: &Store,
+    account: &MailAccount,
+    events: &dyn EventSink,
+    error: MailError,
+) -> MailError {
+    if let Err(store_error) = record_account_error(store, account, &error.to_string()).await {
+        tracing::warn!(error = %store_error, "cannot record a sync error");
     }
-    result
+    events.emit(CoreEvent::MailSyncFailed {
+        account: account.name.clone(),
+        folder: None,
+        error: error.to_string(),
+        retry_at: None,
+    });
+    error
 }
 
 /// Puts an account-level failure (login, TLS, unreachable) on its folders, INBOX at least,
@@ -141,10 +154,12 @@ async fn sync_session(
     events: &dyn EventSink,
     options: SyncOptions,
 ) -> Result<AccountSummary, MailError> {
-    let plan = plan_folders(session, account).await?;
+    let plan = match plan_folders(session, account).await {
+        Ok(plan) => plan,
+        Err(e) => return Err(account_failed(store, account, events, e).await),
+    };
     let mut folders = Vec::with_capacity(plan.len());
     for (name, role) in plan {
-        let state = store.ensure_folder(account.id, &name, role).await?;
         if options.paused() {
             break;
         }
@@ -162,6 +177,7 @@ async fn sync_session(
             Ok(summary) => folders.push(summary),
             Err(e) => {
                 let message = e.to_string();
+                let state = store.ensure_folder(account.id, &name, role).await?;
                 store
                     .set_folder_state(state.id, "error", Some(&message), None, None)
                     .await?;

@@ -46,6 +46,18 @@ pub enum SendOutcome {
     },
 }
 
+impl SendOutcome {
+    /// The outbox state this outcome leaves a row in.
+    pub fn state(&self) -> &'static str {
+        match self {
+            SendOutcome::Sent => "sent",
+            SendOutcome::Retry { .. } => "pending",
+            SendOutcome::Failed { .. } => "failed",
+            SendOutcome::Unknown { .. } => "unknown",
+        }
+    }
+}
+
 impl Store {
     /// Queues an email: the message is stored and shown on the timeline at once (as
     /// "queued"), and the outbox row holds its exact bytes.
@@ -88,10 +100,9 @@ impl Store {
 
     /// One outbox row.
     pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem, StoreError> {
-        self.outbox(None)
+        self.outbox_rows(None, Some(id))
             .await?
-            .into_iter()
-            .find(|o| o.id == id)
+            .pop()
             .ok_or_else(|| StoreError::NotFound {
                 what: "outbox item",
                 key: id.to_string(),
@@ -100,13 +111,33 @@ impl Store {
 
     /// The outbox, newest first; only rows due by `due_by` and still pending when given.
     pub async fn outbox(&self, due_by: Option<i64>) -> Result<Vec<OutboxItem>, StoreError> {
+        self.outbox_rows(due_by, None).await
+    }
+
+    /// How many outbox rows are in each state (without reading their payloads).
+    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows =
+            sqlx::query!(r#"SELECT state, COUNT(*) AS "count!: i64" FROM outbox GROUP BY state"#)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("count the outbox"))?;
+        Ok(rows.into_iter().map(|r| (r.state, r.count)).collect())
+    }
+
+    async fn outbox_rows(
+        &self,
+        due_by: Option<i64>,
+        id: Option<i64>,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!", channel, account, payload, reference, state, attempts,
                    next_attempt_at, last_error, interaction_id, sent_at
                FROM outbox
-               WHERE ?1 IS NULL OR (state = 'pending' AND next_attempt_at <= ?1)
+               WHERE (?1 IS NULL OR (state = 'pending' AND next_attempt_at <= ?1))
+                 AND (?2 IS NULL OR id = ?2)
                ORDER BY id DESC"#,
-            due_by
+            due_by,
+            id
         )
         .fetch_all(&self.pool)
         .await
@@ -147,11 +178,13 @@ impl Store {
     /// Records how an attempt ended, on the row and on its interaction's `delivery`.
     pub async fn finish_outbox(&self, id: i64, outcome: &SendOutcome) -> Result<(), StoreError> {
         let now = now_ms();
-        let (state, error, next, sent_at) = match outcome {
-            SendOutcome::Sent => ("sent", None, None, Some(now)),
-            SendOutcome::Retry { error, at } => ("pending", Some(error.as_str()), Some(*at), None),
-            SendOutcome::Failed { error } => ("failed", Some(error.as_str()), None, None),
-            SendOutcome::Unknown { error } => ("unknown", Some(error.as_str()), None, None),
+        let state = outcome.state();
+        let (error, next, sent_at) = match outcome {
+            SendOutcome::Sent => (None, None, Some(now)),
+            SendOutcome::Retry { error, at } => (Some(error.as_str()), Some(*at), None),
+            SendOutcome::Failed { error } | SendOutcome::Unknown { error } => {
+                (Some(error.as_str()), None, None)
+            }
         };
         let delivery = if state == "pending" { "queued" } else { state };
         let mut tx = self.begin("finish an outbox item").await?;
