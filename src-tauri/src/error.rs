@@ -41,3 +41,16 @@ pub fn from_mail(e: hearth_core::mail::MailError) -> CommandError {
         _ => CommandError::Remote(message),
     }
 }
+
+pub fn from_provider(e: hearth_core::providers::ProviderError) -> CommandError {
+    use hearth_core::providers::ProviderError;
+    let message = e.to_string();
+    match e {
+        ProviderError::Store(e) => from_store(e),
+        ProviderError::NotConfigured { .. }
+        | ProviderError::InvalidSettings { .. }
+        | ProviderError::OptedOut { .. }
+        | ProviderError::Invalid(_) => CommandError::BadInput(message),
+        _ => CommandError::Remote(message),
+    }
+}

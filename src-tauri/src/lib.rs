@@ -8,6 +8,7 @@ mod commands;
 mod contacts;
 mod error;
 mod mail;
+mod providers;
 mod state;
 
 use hearth_core::Registry;
@@ -57,6 +58,11 @@ pub fn run() {
             mail::sync_now,
             mail::pause_sync,
             mail::send_reply,
+            providers::providers,
+            providers::set_provider,
+            providers::remove_provider,
+            providers::send_sms,
+            providers::start_call,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,5 +1,5 @@
 //! Mail commands: accounts, the sync status panel, sync now / pause, and replies from the
-//! inbox composer. Each is one core call.
+//! inbox composer (email, or a text through Telnyx). Each is one core call.
 
 use hearth_core::mail::{self, status};
 use hearth_types::{
@@ -68,14 +68,30 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, Comma
     let live = job.as_ref().map(|j| j.progress.clone());
     let paused = job.as_ref().is_some_and(|j| j.is_paused());
     drop(job);
-    status::sync_status(&store, live.as_ref(), paused)
+    let mut status = status::sync_status(&store, live.as_ref(), paused)
         .await
-        .map_err(from_mail)
+        .map_err(from_mail)?;
+    let syncing = state
+        .providers
+        .lock()
+        .await
+        .as_ref()
+        .map(|j| j.syncing())
+        .unwrap_or_default();
+    let rows =
+        hearth_core::providers::status::source_rows(&store, status.running, paused, &syncing)
+            .await
+            .map_err(crate::error::from_provider)?;
+    status.sources.extend(rows);
+    Ok(status)
 }
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), CommandError> {
     if let Some(job) = state.mail.lock().await.as_ref() {
+        job.sync_now().await;
+    }
+    if let Some(job) = state.providers.lock().await.as_ref() {
         job.sync_now().await;
     }
     Ok(())
@@ -84,6 +100,9 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<(), CommandError> {
 #[tauri::command]
 pub async fn pause_sync(state: State<'_, AppState>, paused: bool) -> Result<(), CommandError> {
     if let Some(job) = state.mail.lock().await.as_ref() {
+        job.pause(paused).await;
+    }
+    if let Some(job) = state.providers.lock().await.as_ref() {
         job.pause(paused).await;
     }
     Ok(())
@@ -96,6 +115,16 @@ pub async fn send_reply(
     request: SendReply,
 ) -> Result<SendResult, CommandError> {
     let store = state.store().await?;
+    if request.channel == Some(hearth_types::Channel::Sms) {
+        let item = hearth_core::providers::send::queue_sms_reply(
+            &store,
+            request.interaction_id,
+            &request.body,
+        )
+        .await
+        .map_err(crate::error::from_provider)?;
+        return crate::providers::deliver(&state, &store, item.id).await;
+    }
     let queued = status::queue_reply_from(&store, request.interaction_id, &request.body)
         .await
         .map_err(from_mail)?;

@@ -1,11 +1,12 @@
 //! What the shell holds between commands: the registry, the open business, and the mail
-//! job that keeps that business's accounts in step while the app runs.
+//! and provider jobs that keep that business in step while the app runs.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_core::events::{CoreEvent, EventSink};
 use hearth_core::mail::job::MailJob;
+use hearth_core::providers::job::ProviderJob;
 use hearth_core::secrets::{KeyringSecrets, SecretStore};
 use hearth_core::{Registry, Store};
 use hearth_types::{Business, CommandError};
@@ -14,12 +15,16 @@ use tokio::sync::{Mutex, RwLock};
 
 /// How often mail is polled when IDLE brings no news (IDLE usually does within a second).
 const MAIL_POLL: Duration = Duration::from_secs(300);
+/// How often the provider job looks for due polls and sends (each provider polls on its
+/// own interval from Settings).
+const PROVIDER_TICK: Duration = Duration::from_secs(5);
 
 pub struct AppState {
     pub registry: Registry,
     pub open: RwLock<Option<(Business, Store)>>,
     pub secrets: Arc<dyn SecretStore>,
     pub mail: Mutex<Option<MailJob>>,
+    pub providers: Mutex<Option<ProviderJob>>,
 }
 
 /// Core events go to the webview as `core-event`.
@@ -50,6 +55,7 @@ impl AppState {
             open: RwLock::new(open),
             secrets: Arc::new(KeyringSecrets),
             mail: Mutex::new(None),
+            providers: Mutex::new(None),
         }
     }
 
@@ -69,12 +75,23 @@ impl AppState {
         if let Some(job) = slot.take() {
             job.stop(Duration::from_secs(10)).await;
         }
+        let mut providers = self.providers.lock().await;
+        if let Some(job) = providers.take() {
+            job.stop(Duration::from_secs(10)).await;
+        }
         if let Ok(store) = self.store().await {
+            let events = Arc::new(WebviewEvents(app.clone()));
             *slot = Some(MailJob::start(
+                store.clone(),
+                Arc::clone(&self.secrets),
+                events.clone(),
+                MAIL_POLL,
+            ));
+            *providers = Some(ProviderJob::start(
                 store,
                 Arc::clone(&self.secrets),
-                Arc::new(WebviewEvents(app.clone())),
-                MAIL_POLL,
+                events,
+                PROVIDER_TICK,
             ));
         }
     }

@@ -3,7 +3,8 @@
 use hearth_types::{
     AppStatus, CommandError, ContactEdit, ContactInput, ContactProfile, ContactSummary,
     ContactsRequest, CreateBusiness, InboxEntry, MailAccountInput, MailAccountView, MessageHtml,
-    SendReply, SendResult, SyncStatus, TimelinePage, TimelineRequest,
+    ProviderInput, ProviderView, SendReply, SendResult, StartCall, SyncStatus, TimelinePage,
+    TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -210,4 +211,23 @@ pub async fn pause_sync(paused: bool) -> Result<(), CommandError> {
 /// Replies to a stored email; offline, the reply waits in the outbox.
 pub async fn send_reply(request: &SendReply) -> Result<SendResult, CommandError> {
     invoke("send_reply", &Request { request }).await
+}
+
+pub async fn providers() -> Result<Vec<ProviderView>, CommandError> {
+    invoke("providers", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ProviderArgs<'a> {
+    input: &'a ProviderInput,
+}
+
+/// Saves VAPI or Telnyx settings; the shell puts the key in the OS keyring and polls.
+pub async fn set_provider(input: &ProviderInput) -> Result<ProviderView, CommandError> {
+    invoke("set_provider", &ProviderArgs { input }).await
+}
+
+/// Places an AI call through VAPI (queued in the outbox first).
+pub async fn start_call(request: &StartCall) -> Result<SendResult, CommandError> {
+    invoke("start_call", &Request { request }).await
 }

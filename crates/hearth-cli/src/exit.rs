@@ -34,6 +34,9 @@ fn code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<hearth_core::mail::MailError>() {
             return mail_code(e);
         }
+        if let Some(e) = cause.downcast_ref::<hearth_core::providers::ProviderError>() {
+            return provider_code(e);
+        }
         if cause.is::<hearth_core::secrets::SecretError>() {
             return REMOTE;
         }
@@ -53,6 +56,18 @@ fn mail_code(e: &hearth_core::mail::MailError) -> u8 {
     match e {
         MailError::InvalidAccount(_) | MailError::Compose(_) => BAD_INPUT,
         MailError::Store(e) => store_code(e).unwrap_or(1),
+        _ => REMOTE,
+    }
+}
+
+fn provider_code(e: &hearth_core::providers::ProviderError) -> u8 {
+    use hearth_core::providers::ProviderError;
+    match e {
+        ProviderError::NotConfigured { .. }
+        | ProviderError::InvalidSettings { .. }
+        | ProviderError::OptedOut { .. }
+        | ProviderError::Invalid(_) => BAD_INPUT,
+        ProviderError::Store(e) => store_code(e).unwrap_or(1),
         _ => REMOTE,
     }
 }

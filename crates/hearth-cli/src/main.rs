@@ -9,7 +9,7 @@
 //! | 2 | bad input: arguments, dates, channels, emails, phone numbers |
 //! | 3 | not found: business, contact |
 //! | 4 | the database file is locked, corrupt, or from a newer Hearth |
-//! | 5 | a mail server or the OS keyring failed (unreachable, TLS, login) |
+//! | 5 | a mail server, VAPI, Telnyx or the OS keyring failed (unreachable, TLS, login, refused) |
 
 mod bench;
 mod commands;
@@ -55,9 +55,25 @@ enum Command {
     /// Mail accounts: add, test, sync (IMAP) and send (SMTP).
     #[command(subcommand)]
     Mail(commands::mail::MailCmd),
+    /// Set up VAPI (voice-AI calls) and Telnyx (texts, call records).
+    #[command(subcommand)]
+    Provider(commands::providers::ProviderCmd),
+    /// Poll a provider now: VAPI calls, or Telnyx texts, call records and opt-outs.
+    Sync(commands::providers::SyncArgs),
+    /// Send texts through Telnyx.
+    #[command(subcommand)]
+    Sms(commands::providers::SmsCmd),
+    /// Start AI calls through VAPI.
+    #[command(subcommand)]
+    Call(commands::providers::CallCmd),
+    /// Who opted out of texts or calls (campaigns and sends honour it).
+    Optouts(commands::providers::OptOutArgs),
     /// Build the demo business.
     #[command(subcommand)]
     Demo(DemoCmd),
+    /// Developer tools: the provider stand-in.
+    #[command(subcommand)]
+    Dev(commands::dev::DevCmd),
     /// Measure Hearth against raw SQLite.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -104,6 +120,12 @@ fn main() -> ExitCode {
             Command::Inbox(args) => commands::inbox::run(&ctx, args).await,
             Command::Mail(cmd) => commands::mail::run(&ctx, cmd).await,
             Command::Bench(cmd) => bench::run(&ctx, cmd).await,
+            Command::Dev(cmd) => commands::dev::run(&ctx, cmd).await,
+            Command::Provider(cmd) => commands::providers::provider_cmd(&ctx, cmd).await,
+            Command::Sync(args) => commands::providers::sync(&ctx, args).await,
+            Command::Sms(cmd) => commands::providers::sms(&ctx, cmd).await,
+            Command::Call(cmd) => commands::providers::call(&ctx, cmd).await,
+            Command::Optouts(args) => commands::providers::optouts(&ctx, args).await,
         }
     });
     match result {

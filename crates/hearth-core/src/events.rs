@@ -31,6 +31,20 @@ pub enum CoreEvent {
     },
     /// An outbox row changed state (queued, sent, failed, unknown).
     OutboxChanged { id: i64, state: String },
+    /// A provider feed stored a batch: `received` records so far in this poll.
+    ProviderProgress {
+        provider: String,
+        feed: String,
+        received: u64,
+    },
+    /// A provider poll finished.
+    ProviderSynced { provider: String, received: u64 },
+    /// A provider poll failed; it is tried again at `retry_at` (UTC ms).
+    ProviderSyncFailed {
+        provider: String,
+        error: String,
+        retry_at: Option<i64>,
+    },
 }
 
 /// Where events go.

@@ -14,6 +14,8 @@
 //!   migrations, refuses files from a newer Hearth, and exposes typed async methods. Static
 //!   SQL is compile-time checked (`query!`, `.sqlx/` committed); dynamic filters are bound
 //!   through `QueryBuilder`. Full-text search is FTS5, kept in step by triggers.
+//! - [`analytics`]: pure models over the store's numbers: BG/NBD and Gamma-Gamma lifetime
+//!   value (P(alive), expected purchases, 12-month CLV), verified against `lifetimes`.
 //! - [`business`]: the registry of businesses (a JSON file in the OS data dir, or
 //!   `HEARTH_DATA_DIR`): create, list, open, rename, delete to trash, backup and restore.
 //! - [`mail`]: any IMAP server synced by UID batches (async-imap over rustls), messages read
@@ -21,6 +23,10 @@
 //!   replies (lettre) through the durable outbox, and [`mail::job::MailJob`], the background
 //!   component (IDLE watcher, poll, backoff, pause) the app runs. HTML is sanitized for
 //!   display (ammonia).
+//! - [`providers`]: VAPI voice-AI calls and Telnyx texts, call records and opt-outs, polled
+//!   by cursor into the timeline (window bisection for VAPI's unpaged list, overlapping
+//!   pages for Telnyx), one retry policy, sends through the outbox that never re-send
+//!   blindly, and [`providers::job::ProviderJob`], the poller the app runs.
 //! - [`secrets`]: the `SecretStore` trait; passwords live in the OS keyring only.
 //! - [`events`]: `CoreEvent`s (sync progress, errors, outbox changes) for whoever listens.
 //! - [`demo`]: a deterministic, realistic demo business that also scales to 100k contacts /
@@ -32,11 +38,13 @@
 //!   (one `thiserror` enum per subsystem, with `#[source]` kept).
 //! - Times are UTC milliseconds; money is integer minor or micro units.
 
+pub mod analytics;
 pub mod business;
 pub mod demo;
 pub mod domain;
 pub mod events;
 pub mod mail;
+pub mod providers;
 pub mod secrets;
 pub mod store;
 

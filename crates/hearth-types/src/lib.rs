@@ -11,6 +11,7 @@ mod enums;
 mod error;
 mod inbox;
 mod mail;
+mod providers;
 mod timeline;
 
 pub use contact::{
@@ -23,6 +24,7 @@ pub use inbox::InboxEntry;
 pub use mail::{
     MailAccountInput, MailAccountView, SendReply, SendResult, SourceStatus, SyncStatus,
 };
+pub use providers::{ProviderInput, ProviderView, SendText, StartCall};
 pub use timeline::{
     AppStatus, Business, ContactSummary, CreateBusiness, Identity, MessageHtml, TimelineCursor,
     TimelineItem, TimelinePage, TimelineRequest,

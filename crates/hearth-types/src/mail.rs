@@ -69,6 +69,9 @@ pub struct SyncStatus {
 pub struct SendReply {
     pub interaction_id: i64,
     pub body: String,
+    /// Email (the default) or SMS.
+    #[serde(default)]
+    pub channel: Option<crate::Channel>,
 }
 
 /// How a send ended right away: "sent", or "pending" (queued: it goes out when the server

@@ -213,6 +213,9 @@ fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html 
                 <span class={classes!("status-badge", c.status.as_str())}>{ c.status.as_str() }</span>
                 if let Some(company) = &c.company { <span class="company">{ company }</span> }
                 <button id="contact-edit" type="button" class="edit" onclick={edit}>{ "Edit" }</button>
+                if let Some(phone) = c.identities.iter().find(|i| i.kind == IdentityKind::Phone) {
+                    <AiCallButton to={phone.value.clone()} name={c.name.clone()} />
+                }
             </header>
             <ul class="identities">
                 { for c.identities.iter().map(|i| html! {
@@ -268,5 +271,51 @@ fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html 
             }
             <p class="not-connected">{ "Lead score, sentiment and predicted lifetime value appear here once customer intelligence is switched on (not connected yet)." }</p>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AiCallProps {
+    to: String,
+    name: String,
+}
+
+/// Starts a VAPI AI call to the contact's first number and says how it went.
+#[function_component(AiCallButton)]
+fn ai_call_button(props: &AiCallProps) -> Html {
+    let result = use_state(|| None::<crate::state::composer::Outcome>);
+    let busy = use_state(|| false);
+    let onclick = {
+        let (result, busy) = (result.clone(), busy.clone());
+        let request = hearth_types::StartCall {
+            to: props.to.clone(),
+            name: Some(props.name.clone()),
+            variables: vec![],
+        };
+        let name = props.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let (result, busy, request, name) =
+                (result.clone(), busy.clone(), request.clone(), name.clone());
+            yew::platform::spawn_local(async move {
+                let sent = api::start_call(&request).await.map_err(|e| e.to_string());
+                busy.set(false);
+                result.set(Some(crate::state::composer::outcome(sent, &name)));
+            });
+        })
+    };
+    html! {
+        <>
+            <button id="contact-ai-call" type="button" class="ai-call" {onclick} disabled={*busy}
+                title={format!("Have your VAPI assistant call {}", props.to)}>
+                { if *busy { "Calling…" } else { "AI call" } }
+            </button>
+            if let Some(o) = &*result {
+                <p id="ai-call-result" class={classes!("send-result", o.state.clone())} role="status">{ &o.text }</p>
+            }
+        </>
     }
 }

@@ -150,7 +150,8 @@ struct ComposerProps {
     on_close: Callback<()>,
 }
 
-/// Replies by email to the latest email; other channels say why they cannot send yet.
+/// Replies by email to the latest email, or by text (Telnyx) to the contact's number;
+/// other channels say why they cannot send.
 #[function_component(Composer)]
 fn composer(props: &ComposerProps) -> Html {
     let e = &props.entry;
@@ -179,6 +180,7 @@ fn composer(props: &ComposerProps) -> Html {
     let on_submit = {
         let (body, error) = (body.clone(), error.clone());
         let interaction_id = e.latest.id;
+        let chosen = *channel;
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
             if block.is_none() && !body.trim().is_empty() {
@@ -186,6 +188,7 @@ fn composer(props: &ComposerProps) -> Html {
                 send.emit(SendReply {
                     interaction_id,
                     body: (*body).clone(),
+                    channel: Some(chosen),
                 });
             }
         })

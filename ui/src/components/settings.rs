@@ -1,9 +1,10 @@
-//! Settings: the sync status panel and the mail accounts (test, remove) beside the form
-//! that adds one.
+//! Settings: the sync status panel, the mail accounts (test, remove) beside the form
+//! that adds one, and the VAPI and Telnyx settings.
 
 use hearth_types::MailAccountView;
 use yew::prelude::*;
 
+use super::providers::ProvidersCard;
 use super::sync_panel::SyncPanel;
 use crate::hooks::{use_settings, Settings};
 use crate::state::settings::{default_port, Check, Field, SettingsAction};
@@ -21,6 +22,7 @@ pub fn settings_view() -> Html {
                         <h2>{ "Mail accounts" }</h2>
                         <AccountList settings={settings.clone()} />
                     </section>
+                    <ProvidersCard />
                 </div>
                 <section id="mail-add-card" class="card">
                     <AccountForm key={form_generation} settings={settings} />

@@ -3,10 +3,6 @@
 
 use hearth_types::{Channel, SendResult};
 
-/// Why SMS replies cannot be sent yet.
-pub const SMS_NOT_YET: &str =
-    "Texting back arrives with the Telnyx integration; until then, reply from your phone and mark it done here.";
-
 /// Why an email reply needs an email to answer.
 pub const NOT_AN_EMAIL: &str =
     "An email reply answers the customer's latest email, and their latest message is not one; reply from your usual app and mark it done here.";
@@ -29,7 +25,8 @@ pub fn send_block(latest: Channel, chosen: Channel) -> Option<&'static str> {
     match chosen {
         Channel::Email if latest == Channel::Email => None,
         Channel::Email => Some(NOT_AN_EMAIL),
-        Channel::Sms => Some(SMS_NOT_YET),
+        // Sent through Telnyx; without it set up, the shell says so and the text stays.
+        Channel::Sms => None,
         _ => Some(NO_REPLY),
     }
 }
@@ -68,7 +65,7 @@ pub fn outcome(result: Result<SendResult, String>, to: &str) -> Outcome {
         }
         ("pending", None) => "Queued; it goes out when the server is reachable.".into(),
         ("unknown", why) => format!(
-            "Unknown — {}: the server may have taken it, so Hearth will not send it again by itself. Check your Sent folder.",
+            "Unknown — {}: the server may have taken it, so Hearth will not send it again by itself; the next sync will tell.",
             why.unwrap_or_else(|| "the connection ended mid-send".into())
         ),
         ("failed", Some(why)) => format!("Not sent — {why}."),
@@ -94,10 +91,10 @@ mod tests {
     }
 
     #[test]
-    fn only_email_answering_an_email_can_send() {
+    fn email_answers_an_email_and_texts_always_can_go() {
         assert_eq!(send_block(Channel::Email, Channel::Email), None);
-        assert_eq!(send_block(Channel::Email, Channel::Sms), Some(SMS_NOT_YET));
-        assert_eq!(send_block(Channel::Sms, Channel::Sms), Some(SMS_NOT_YET));
+        assert_eq!(send_block(Channel::Email, Channel::Sms), None);
+        assert_eq!(send_block(Channel::Sms, Channel::Sms), None);
         assert_eq!(
             send_block(Channel::Call, Channel::Email),
             Some(NOT_AN_EMAIL)

@@ -3,5 +3,6 @@
 pub mod composer;
 pub mod contact_form;
 pub mod keys;
+pub mod providers;
 pub mod settings;
 pub mod timeline;

@@ -3,8 +3,10 @@
 pub mod business;
 pub mod contact;
 pub mod demo;
+pub mod dev;
 pub mod inbox;
 pub mod mail;
+pub mod providers;
 pub mod timeline;
 
 use hearth_core::{Registry, Store};

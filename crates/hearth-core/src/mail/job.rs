@@ -73,7 +73,7 @@ impl EventSink for Recorder {
                 CoreEvent::MailSyncFailed { account, .. } => {
                     table.retain(|(a, _), _| a != account);
                 }
-                CoreEvent::OutboxChanged { .. } => {}
+                _ => {}
             }
         }
         self.inner.emit(event);

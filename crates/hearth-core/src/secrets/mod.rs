@@ -127,6 +127,11 @@ pub fn mail_password_key(business_uid: &str, account: &str) -> String {
     format!("{business_uid}/mail/{account}")
 }
 
+/// The keyring key of a provider's API key (VAPI private key, Telnyx API v2 key).
+pub fn provider_key_key(business_uid: &str, provider: &str) -> String {
+    format!("{business_uid}/provider/{provider}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ mod mail_batch;
 mod orders;
 mod outbox;
 mod profile;
+mod providers;
 mod settings;
 mod sql;
 mod timeline;
@@ -36,6 +37,9 @@ pub use error::StoreError;
 pub use interactions::UpsertReport;
 pub use mail::{FolderState, IncomingMail, MailBatchReport, EMAIL_SOURCE};
 pub use outbox::{OutboxItem, SendOutcome};
+pub use providers::{
+    OptOut, PhoneParty, ProviderAccount, ProviderBatch, ProviderBatchReport, ProviderRecord,
+};
 pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use crate::domain::Region;

@@ -98,6 +98,83 @@ impl Store {
         self.outbox_item(id).await
     }
 
+    /// Queues provider work (an SMS or a voice-AI call): `payload` is the exact request
+    /// body, `reference` our own id for it. The timeline gets the interaction once the
+    /// provider has accepted it ([`Store::record_sent`]) or a sync has seen it.
+    pub async fn queue_outbox(
+        &self,
+        channel: &str,
+        account: &str,
+        payload: &[u8],
+        reference: &str,
+    ) -> Result<OutboxItem, StoreError> {
+        let now = now_ms();
+        let id = sqlx::query_scalar!(
+            "INSERT INTO outbox (channel, account, payload, reference, next_attempt_at, \
+                 created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            channel,
+            account,
+            payload,
+            reference,
+            now,
+            now,
+            now
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::query("queue outbound work"))?;
+        self.outbox_item(id).await
+    }
+
+    /// Stores what the provider accepted as an interaction and links the outbox row to it.
+    pub async fn record_sent(
+        &self,
+        outbox_id: i64,
+        interaction: &crate::domain::NewInteraction,
+        party: Option<super::PhoneParty>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin("record a sent item").await?;
+        let batch = super::ProviderBatch {
+            records: vec![super::ProviderRecord {
+                interaction: interaction.clone(),
+                party,
+                reference: None,
+            }],
+            ..Default::default()
+        };
+        super::providers::store_provider_batch_tx(&mut tx, &batch).await?;
+        sqlx::query!(
+            "UPDATE outbox SET interaction_id = (SELECT id FROM interactions \
+                 WHERE source = ? AND source_account = '' AND source_id = ?) WHERE id = ?",
+            interaction.source,
+            interaction.source_id,
+            outbox_id
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("link a sent item"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::query("commit a sent item"))
+    }
+
+    /// A channel's rows whose send may or may not have arrived (`unknown`), oldest first:
+    /// a sync reconciles them from the provider's own records.
+    pub async fn unsettled_outbox(&self, channel: &str) -> Result<Vec<OutboxItem>, StoreError> {
+        let ids = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM outbox WHERE channel = ? AND state = 'unknown' ORDER BY id"#,
+            channel
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("read unsettled outbox rows"))?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            items.push(self.outbox_item(id).await?);
+        }
+        Ok(items)
+    }
+
     /// One outbox row.
     pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem, StoreError> {
         self.outbox_rows(None, Some(id))

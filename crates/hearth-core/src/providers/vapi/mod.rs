@@ -1,0 +1,190 @@
+//! VAPI voice-AI calls (providers.md §1): polled with `GET /call` by `updatedAt` (calls
+//! change after they end), placed with `POST /call`.
+//!
+//! `GET /call` returns a bare array with no paging and no documented order, at most
+//! `limit` (≤ 1000) items. So the poll walks time windows `(after, hi]` forward; a window
+//! that comes back with exactly `limit` items may be truncated and is halved until it
+//! fits (bisection), which works whatever order the server uses. Window sizes adapt to
+//! the density seen, so a quiet account costs one request per poll.
+
+pub mod client;
+pub mod convert;
+pub mod wire;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::http::Api;
+use super::source::{iso, Run, Source};
+use super::ProviderError;
+use crate::store::{ProviderBatch, Store};
+
+/// The most calls `GET /call` returns at once.
+pub const LIMIT: usize = 1000;
+/// Re-read this much before the last run's end: late writes and clock skew.
+const OVERLAP_MS: i64 = 2 * 60_000;
+/// Windows end this far before now, so calls being written are read next time.
+const LAG_MS: i64 = 5_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// Where a VAPI run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    run: Run,
+    /// Everything updated up to here (exclusive lower bound of the next window) is stored.
+    after: i64,
+    /// The next window's width.
+    window_ms: i64,
+}
+
+/// The calls feed.
+#[derive(Debug)]
+pub struct CallsSource {
+    api: Api,
+    store: Store,
+    history_ms: i64,
+    /// phone-number id → E.164, for this run.
+    numbers: Mutex<HashMap<String, Option<String>>>,
+}
+
+impl CallsSource {
+    pub fn new(api: Api, store: Store, history_days: u32) -> CallsSource {
+        CallsSource {
+            api,
+            store,
+            history_ms: i64::from(history_days) * DAY_MS,
+            numbers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Our number for a phone-number id: cached in memory, then in the store, then asked
+    /// of VAPI once (`GET /phone-number/{id}`); an unknown id is cached as unknown.
+    async fn our_number(&self, id: &str) -> Result<Option<String>, ProviderError> {
+        if let Some(known) = self.numbers.lock().ok().and_then(|m| m.get(id).cloned()) {
+            return Ok(known);
+        }
+        let number = match self.store.cached_phone_number("vapi", id).await? {
+            Some((number, _)) => number,
+            None => {
+                let (number, name) = match client::phone_number(&self.api, id).await {
+                    Ok(p) => (p.number, p.name),
+                    Err(ProviderError::Refused { status: 404, .. }) => (None, None),
+                    Err(e) => return Err(e),
+                };
+                self.store
+                    .cache_phone_number("vapi", id, number.as_deref(), name.as_deref())
+                    .await?;
+                number
+            }
+        };
+        if let Ok(mut m) = self.numbers.lock() {
+            m.insert(id.to_owned(), number.clone());
+        }
+        Ok(number)
+    }
+
+    async fn batch(&self, cursor: &Value) -> Result<ProviderBatch, ProviderError> {
+        let mut c: Cursor =
+            serde_json::from_value(cursor.clone()).map_err(|e| ProviderError::BadResponse {
+                provider: "vapi",
+                what: "the stored sync cursor".into(),
+                detail: e.to_string(),
+                body_start: cursor.to_string(),
+            })?;
+        let (items, hi) = loop {
+            let hi = (c.after + c.window_ms).min(c.run.upper);
+            let items = client::list_calls(&self.api, c.after, hi, LIMIT).await?;
+            if items.len() < LIMIT {
+                break (items, hi);
+            }
+            if hi - c.after <= 1 {
+                return Err(ProviderError::TooDense {
+                    provider: "vapi",
+                    limit: LIMIT,
+                    at: iso(hi),
+                });
+            }
+            c.window_ms = ((hi - c.after) / 2).max(1);
+            tracing::debug!(window_ms = c.window_ms, "VAPI window full; halving it");
+        };
+        let mut batch = ProviderBatch::default();
+        for item in items {
+            let call: wire::Call = match serde_json::from_value(item.clone()) {
+                Ok(call) => call,
+                Err(e) => {
+                    let id = item.get("id").and_then(Value::as_str).unwrap_or("?");
+                    let reason = format!("VAPI call {id}: {e}");
+                    tracing::warn!(%reason, "skipping an unreadable call");
+                    batch.rejected.push(reason);
+                    continue;
+                }
+            };
+            let our = match &call.phone_number_id {
+                Some(id) => self.our_number(id).await?,
+                None => None,
+            };
+            match convert::call_record(&call, our.as_deref(), |n| super::e164(n, &self.store)) {
+                Ok(Some(record)) => batch.records.push(record),
+                Ok(None) => {}
+                Err(reason) => batch.rejected.push(reason),
+            }
+        }
+        let found = batch.records.len() + batch.rejected.len();
+        let width = hi - c.after;
+        c.window_ms = if found < LIMIT / 4 {
+            width.saturating_mul(2)
+        } else if found > LIMIT * 3 / 4 {
+            width / 2
+        } else {
+            width
+        }
+        .clamp(1, 30 * DAY_MS);
+        c.after = hi;
+        c.run.complete = hi >= c.run.upper;
+        batch.cursor = Some(serde_json::to_value(c).unwrap_or_default());
+        Ok(batch)
+    }
+}
+
+impl Source for CallsSource {
+    fn cursor_key(&self) -> &'static str {
+        "vapi"
+    }
+
+    fn start(&self, stored: Option<Value>, now: i64) -> Value {
+        let stored: Option<Cursor> = stored.and_then(|v| serde_json::from_value(v).ok());
+        let cursor = match stored {
+            Some(c) if !c.run.complete => c,
+            previous => {
+                let run = Run::next(
+                    previous.map(|c| c.run),
+                    now,
+                    OVERLAP_MS,
+                    self.history_ms,
+                    LAG_MS,
+                );
+                Cursor {
+                    run,
+                    after: run.lower,
+                    window_ms: previous.map_or(DAY_MS, |c| c.window_ms.max(OVERLAP_MS)),
+                }
+            }
+        };
+        serde_json::to_value(cursor).unwrap_or_default()
+    }
+
+    fn finished(&self, cursor: &Value) -> bool {
+        serde_json::from_value::<Cursor>(cursor.clone()).map_or(true, |c| c.run.complete)
+    }
+
+    fn next_batch<'a>(
+        &'a self,
+        cursor: &'a Value,
+    ) -> BoxFuture<'a, Result<ProviderBatch, ProviderError>> {
+        Box::pin(self.batch(cursor))
+    }
+}
