@@ -37,6 +37,17 @@ fn code(err: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<hearth_core::providers::ProviderError>() {
             return provider_code(e);
         }
+        if let Some(e) = cause.downcast_ref::<hearth_core::analytics::ltv::LtvError>() {
+            use hearth_core::analytics::ltv::LtvError;
+            return match e {
+                LtvError::NoOrders { .. } | LtvError::NoOrdersInCurrency { .. } => NOT_FOUND,
+                LtvError::Store(e) => store_code(e).unwrap_or(1),
+                _ => 1,
+            };
+        }
+        if let Some(e) = cause.downcast_ref::<hearth_core::imports::ImportError>() {
+            return import_code(e);
+        }
         if cause.is::<hearth_core::secrets::SecretError>() {
             return REMOTE;
         }
@@ -69,6 +80,18 @@ fn provider_code(e: &hearth_core::providers::ProviderError) -> u8 {
         | ProviderError::Invalid(_) => BAD_INPUT,
         ProviderError::Store(e) => store_code(e).unwrap_or(1),
         _ => REMOTE,
+    }
+}
+
+fn import_code(e: &hearth_core::imports::ImportError) -> u8 {
+    use hearth_core::imports::ImportError;
+    match e {
+        ImportError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            NOT_FOUND
+        }
+        ImportError::Read { .. } => 1,
+        ImportError::Store(e) => store_code(e).unwrap_or(1),
+        _ => BAD_INPUT,
     }
 }
 

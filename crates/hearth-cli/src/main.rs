@@ -6,8 +6,8 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | something failed while running (I/O, database) |
-//! | 2 | bad input: arguments, dates, channels, emails, phone numbers |
-//! | 3 | not found: business, contact |
+//! | 2 | bad input: arguments, dates, channels, emails, phone numbers, a refused import |
+//! | 3 | not found: business, contact, a file to import |
 //! | 4 | the database file is locked, corrupt, or from a newer Hearth |
 //! | 5 | a mail server, VAPI, Telnyx or the OS keyring failed (unreachable, TLS, login, refused) |
 
@@ -52,6 +52,9 @@ enum Command {
     Timeline(TimelineArgs),
     /// Who is waiting for an answer, oldest first.
     Inbox(commands::inbox::InboxArgs),
+    /// Import orders from CSV or JSON, all or nothing, with a report of every bad row.
+    #[command(subcommand)]
+    Import(commands::import::ImportCmd),
     /// Mail accounts: add, test, sync (IMAP) and send (SMTP).
     #[command(subcommand)]
     Mail(commands::mail::MailCmd),
@@ -71,6 +74,13 @@ enum Command {
     /// Build the demo business.
     #[command(subcommand)]
     Demo(DemoCmd),
+    /// VADER sentiment of each line on stdin, one compound score per line.
+    Sentiment,
+    /// Score every interaction's sentiment that has none (or all, with --all).
+    Rescore(commands::analytics::RescoreArgs),
+    /// Lifetime value: fit BG/NBD + Gamma-Gamma on the orders, predict per contact.
+    #[command(subcommand)]
+    Ltv(commands::analytics::LtvCmd),
     /// Developer tools: the provider stand-in.
     #[command(subcommand)]
     Dev(commands::dev::DevCmd),
@@ -118,9 +128,13 @@ fn main() -> ExitCode {
             Command::Timeline(args) => commands::timeline::run(&ctx, args).await,
             Command::Demo(cmd) => commands::demo::run(&ctx, cmd).await,
             Command::Inbox(args) => commands::inbox::run(&ctx, args).await,
+            Command::Import(cmd) => commands::import::run(&ctx, cmd).await,
             Command::Mail(cmd) => commands::mail::run(&ctx, cmd).await,
             Command::Bench(cmd) => bench::run(&ctx, cmd).await,
             Command::Dev(cmd) => commands::dev::run(&ctx, cmd).await,
+            Command::Sentiment => commands::analytics::sentiment(),
+            Command::Rescore(args) => commands::analytics::rescore(&ctx, args).await,
+            Command::Ltv(cmd) => commands::analytics::ltv(&ctx, cmd).await,
             Command::Provider(cmd) => commands::providers::provider_cmd(&ctx, cmd).await,
             Command::Sync(args) => commands::providers::sync(&ctx, args).await,
             Command::Sms(cmd) => commands::providers::sms(&ctx, cmd).await,

@@ -28,6 +28,9 @@
 //!   pages for Telnyx), one retry policy, sends through the outbox that never re-send
 //!   blindly, and [`providers::job::ProviderJob`], the poller the app runs.
 //! - [`secrets`]: the `SecretStore` trait; passwords live in the OS keyring only.
+//! - [`imports`]: order files (CSV with recognized or mapped columns, JSON shaped like the
+//!   OpenCart order sync) checked whole (exact money per ISO 4217 exponent, documented date
+//!   forms, statuses) and imported all or nothing, with every bad row reported.
 //! - [`events`]: `CoreEvent`s (sync progress, errors, outbox changes) for whoever listens.
 //! - [`demo`]: a deterministic, realistic demo business that also scales to 100k contacts /
 //!   1M interactions for benchmarks.
@@ -43,6 +46,7 @@ pub mod business;
 pub mod demo;
 pub mod domain;
 pub mod events;
+pub mod imports;
 pub mod mail;
 pub mod providers;
 pub mod secrets;

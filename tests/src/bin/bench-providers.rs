@@ -50,6 +50,37 @@ fn main() -> Result<()> {
             records,
             generated.elapsed().as_secs_f64()
         );
+        // The stand-in's own cost: every VAPI call fetched (windows halved until they fit)
+        // and every Telnyx page, read and dropped without parsing or storing.
+        {
+            let started = Instant::now();
+            let api = hearth_core::providers::http::Api::new(
+                "vapi",
+                &sim.vapi_base(),
+                "sim-vapi-key",
+                std::time::Duration::from_secs(60),
+            )?;
+            let now = hearth_core::now_ms();
+            let mut lo = now - 61 * 86_400_000;
+            let mut width = 86_400_000i64;
+            let mut fetched = 0;
+            while lo < now {
+                let hi = (lo + width).min(now);
+                let page = hearth_core::providers::vapi::client::list_calls(&api, lo, hi, 1000).await?;
+                if page.len() == 1000 && hi - lo > 1 {
+                    width /= 2;
+                    continue;
+                }
+                fetched += page.len();
+                lo = hi;
+                width = if page.len() < 250 { width * 2 } else { width };
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "stand-in alone: {fetched} VAPI calls served in {secs:.2} s = {:.0} calls/s (HTTP, no parsing, no store)",
+                fetched as f64 / secs
+            );
+        }
         let mut vapi = Vec::new();
         let mut telnyx = Vec::new();
         for run in 1..=RUNS {

@@ -1,9 +1,11 @@
 //! One module per command group; each opens what it needs through `hearth-core`.
 
+pub mod analytics;
 pub mod business;
 pub mod contact;
 pub mod demo;
 pub mod dev;
+pub mod import;
 pub mod inbox;
 pub mod mail;
 pub mod providers;

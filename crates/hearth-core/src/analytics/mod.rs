@@ -5,5 +5,8 @@
 //! checked against the `lifetimes` package on the CDNOW data).
 
 pub mod clv;
+pub mod ltv;
+pub mod rescore;
+pub mod score;
 pub mod sentiment;
 pub mod vader;

@@ -58,9 +58,9 @@ pub async fn source_rows(
 ) -> Result<Vec<SourceStatus>, ProviderError> {
     let mut rows = Vec::new();
     for a in store.provider_accounts().await? {
-        let feeds = match a.provider.as_str() {
-            "vapi" => "AI calls",
-            _ => "texts, call records, opt-outs",
+        let (name, feeds) = match a.provider.as_str() {
+            "vapi" => ("VAPI", "AI calls"),
+            _ => ("Telnyx", "texts, call records, opt-outs"),
         };
         let state = if paused && a.last_error.is_none() {
             "paused"
@@ -73,7 +73,7 @@ pub async fn source_rows(
         };
         rows.push(SourceStatus {
             source: a.provider.clone(),
-            account: a.base_url.clone(),
+            account: name.into(),
             folder: feeds.into(),
             state: state.into(),
             stored: store.count_source(&a.provider).await?,

@@ -390,7 +390,7 @@ pub(crate) async fn find_or_create_contact_tx(
     })
 }
 
-async fn add_contact_tx(
+pub(super) async fn add_contact_tx(
     tx: &mut Transaction<'static, Sqlite>,
     new: &NewContact,
     name: &str,
@@ -453,7 +453,7 @@ async fn identity_owner_tx(
     .map_err(StoreError::query("look up an identity"))
 }
 
-async fn insert_identity_tx(
+pub(super) async fn insert_identity_tx(
     tx: &mut Transaction<'static, Sqlite>,
     contact_id: i64,
     kind: IdentityKind,

@@ -7,6 +7,16 @@ use super::{Store, StoreError};
 use crate::domain::{DomainError, NewInteraction};
 use crate::now_ms;
 
+/// An interaction's text as sentiment scoring reads it.
+#[derive(Debug, Clone)]
+pub struct ScoringRow {
+    pub id: i64,
+    pub channel: hearth_types::Channel,
+    pub direction: hearth_types::Direction,
+    pub body: Option<String>,
+    pub customer_text: Option<String>,
+}
+
 /// What a batch upsert did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpsertReport {
@@ -54,6 +64,64 @@ impl Store {
                 policy: crate::mail::html::frame_policy(allow_remote_images).to_owned(),
             }
         }))
+    }
+
+    /// A page of interactions whose sentiment can be scored (inbound messages, calls), by
+    /// id after `after_id`; only unscored ones unless `all`.
+    pub async fn interactions_for_scoring(
+        &self,
+        after_id: i64,
+        limit: i64,
+        all: bool,
+    ) -> Result<Vec<ScoringRow>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: i64", channel, direction, body,
+                   json_extract(metadata, '$.customer_text') AS "customer_text?: String"
+               FROM interactions
+               WHERE id > ?1 AND (?2 OR sentiment IS NULL)
+                 AND (direction = 'inbound' OR channel IN ('voice_ai', 'call'))
+               ORDER BY id LIMIT ?3"#,
+            after_id,
+            all,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("read interactions to score"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ScoringRow {
+                id: r.id,
+                channel: r.channel.parse().unwrap_or(hearth_types::Channel::Note),
+                direction: r
+                    .direction
+                    .parse()
+                    .unwrap_or(hearth_types::Direction::Internal),
+                body: r.body,
+                customer_text: r.customer_text,
+            })
+            .collect())
+    }
+
+    /// Writes sentiments (`None` clears one); the number of rows that changed.
+    pub async fn set_sentiments(&self, scores: &[(i64, Option<f64>)]) -> Result<u64, StoreError> {
+        let json = serde_json::to_string(
+            &scores
+                .iter()
+                .map(|(id, s)| serde_json::json!({ "id": id, "s": s }))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into());
+        let done = sqlx::query!(
+            "UPDATE interactions SET sentiment = j.value ->> '$.s' FROM json_each(?1) j \
+             WHERE interactions.id = j.value ->> '$.id' \
+               AND interactions.sentiment IS NOT (j.value ->> '$.s')",
+            json
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("store sentiments"))?;
+        Ok(done.rows_affected())
     }
 
     /// Number of interactions in the business.

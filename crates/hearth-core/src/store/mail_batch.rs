@@ -20,7 +20,7 @@ use crate::mail::account::MailAccount;
 use crate::mail::convert::Party;
 use crate::now_ms;
 
-/// Rows per multi-row INSERT: 15 parameters each, well under SQLite's 32,766.
+/// Rows per multi-row INSERT: 16 parameters each, well under SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 1000;
 
 /// One new interaction, as the bulk insert reads it.
@@ -36,6 +36,7 @@ struct Row<'a> {
     source_id: &'a str,
     thread_key: String,
     metadata: String,
+    sentiment: Option<f64>,
 }
 
 /// The metadata kept with an email.
@@ -260,7 +261,18 @@ pub(crate) async fn store_batch_tx(
             delivery,
             size: mail.raw_size,
         };
+        let sentiment = if outbound {
+            None
+        } else {
+            crate::analytics::score::interaction_sentiment(
+                hearth_types::Channel::Email,
+                hearth_types::Direction::Inbound,
+                parsed.text.as_deref(),
+                None,
+            )
+        };
         rows.push(Row {
+            sentiment,
             sort_key: key,
             contact_id,
             direction: if outbound { "outbound" } else { "inbound" },
@@ -315,7 +327,7 @@ pub(crate) async fn store_batch_tx(
         let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
             "INSERT INTO interactions (sort_key, contact_id, channel, direction, occurred_at, \
                  subject, body, body_html, source, source_account, source_id, thread_key, \
-                 metadata, created_at, updated_at) ",
+                 metadata, created_at, updated_at, sentiment) ",
         );
         insert.push_values(chunk, |mut b, row| {
             b.push_bind(row.sort_key)
@@ -332,7 +344,8 @@ pub(crate) async fn store_batch_tx(
                 .push_bind(&row.thread_key)
                 .push_bind(&row.metadata)
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(row.sentiment);
         });
         insert.push(" ON CONFLICT (source, source_account, source_id) DO NOTHING");
         insert

@@ -10,6 +10,7 @@ mod backup;
 mod contacts;
 mod cursors;
 mod error;
+mod import_orders;
 mod inbox;
 mod interactions;
 mod mail;
@@ -34,12 +35,14 @@ use sqlx::sqlite::{
 
 pub use contacts::{ContactFilter, ContactMatch};
 pub use error::StoreError;
-pub use interactions::UpsertReport;
+pub use import_orders::{ContactCounts, OrderCounts, OrderImportCounts};
+pub use interactions::{ScoringRow, UpsertReport};
 pub use mail::{FolderState, IncomingMail, MailBatchReport, EMAIL_SOURCE};
 pub use outbox::{OutboxItem, SendOutcome};
 pub use providers::{
     OptOut, PhoneParty, ProviderAccount, ProviderBatch, ProviderBatchReport, ProviderRecord,
 };
+pub(crate) use timeline::TIME_RANGE;
 pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use crate::domain::Region;

@@ -42,6 +42,29 @@ impl Store {
         Ok(written)
     }
 
+    /// Completed orders placed up to `until` (UTC ms) with a contact, for lifetime-value
+    /// models: (contact, contact name, placed at, total in minor units, currency).
+    pub async fn orders_for_ltv(
+        &self,
+        until: i64,
+    ) -> Result<Vec<(i64, String, i64, i64, String)>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT o.contact_id AS "contact_id!: i64", c.name, o.placed_at, o.total_minor,
+                   o.currency
+               FROM orders o JOIN contacts c ON c.id = o.contact_id
+               WHERE o.status = 'completed' AND o.placed_at <= ?
+               ORDER BY o.contact_id, o.placed_at"#,
+            until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("read orders"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.contact_id, r.name, r.placed_at, r.total_minor, r.currency))
+            .collect())
+    }
+
     /// Adds deals in one transaction.
     pub async fn add_deals(&self, batch: &[NewDeal]) -> Result<(), StoreError> {
         let now = now_ms();

@@ -119,8 +119,15 @@ pub fn message_record(
             None
         }
     };
+    let sentiment = crate::analytics::score::interaction_sentiment(
+        Channel::Sms,
+        direction,
+        text.as_deref(),
+        None,
+    );
     let interaction = NewInteraction {
         body: text,
+        sentiment,
         cost_micros: mdr.cost.as_ref().and_then(micros),
         metadata: Value::Object(meta),
         ..NewInteraction::new(Channel::Sms, direction, at, SOURCE, mdr.uuid.clone())

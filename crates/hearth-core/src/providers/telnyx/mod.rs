@@ -201,7 +201,11 @@ impl TelnyxSource {
         Ok(batch)
     }
 
-    async fn convert(&self, items: Vec<Value>, c: &Cursor) -> Result<ProviderBatch, ProviderError> {
+    async fn convert(
+        &self,
+        items: Vec<Box<serde_json::value::RawValue>>,
+        c: &Cursor,
+    ) -> Result<ProviderBatch, ProviderError> {
         let mut batch = ProviderBatch::default();
         let e164 = |n: &str| super::e164(n, &self.store);
         let in_window = |at: Option<&str>| {
@@ -210,10 +214,13 @@ impl TelnyxSource {
                     .and_then(parse_time)
                     .is_none_or(|t| t >= c.run.lower && t <= c.run.upper)
         };
-        let reject = |batch: &mut ProviderBatch, what: &str, item: &Value, e: String| {
+        let reject = |batch: &mut ProviderBatch,
+                      what: &str,
+                      item: &serde_json::value::RawValue,
+                      e: String| {
             let reason = format!(
                 "Telnyx {what}: {e} (in {})",
-                crate::providers::http::body_start(item.to_string().as_bytes())
+                crate::providers::http::body_start(item.get().as_bytes())
             );
             tracing::warn!(%reason, "skipping an unreadable record");
             batch.rejected.push(reason);
@@ -221,7 +228,7 @@ impl TelnyxSource {
         match self.feed {
             Feed::OptOuts => {
                 for item in items {
-                    match serde_json::from_value::<OptOutRow>(item.clone()) {
+                    match serde_json::from_str::<OptOutRow>(item.get()) {
                         Ok(row) if in_window(row.created_at.as_deref()) => {
                             match convert::opt_out(&row, e164) {
                                 Ok(o) => batch.opt_outs.push(o),
@@ -235,7 +242,7 @@ impl TelnyxSource {
             }
             Feed::Calls => {
                 for item in items {
-                    match serde_json::from_value::<CallRecord>(item.clone()) {
+                    match serde_json::from_str::<CallRecord>(item.get()) {
                         Ok(cdr)
                             if in_window(
                                 cdr.started_at.as_deref().or(cdr.start_time.as_deref()),
@@ -254,7 +261,7 @@ impl TelnyxSource {
             Feed::Messages => {
                 let mut mdrs = Vec::new();
                 for item in items {
-                    match serde_json::from_value::<MessageRecord>(item.clone()) {
+                    match serde_json::from_str::<MessageRecord>(item.get()) {
                         Ok(m) if in_window(m.created_at.as_deref()) => mdrs.push(m),
                         Ok(_) => {}
                         Err(e) => reject(&mut batch, "message record", &item, e.to_string()),

@@ -11,7 +11,7 @@ use serde_json::Value;
 pub struct Page {
     /// Raw items: one unreadable record does not hide the others.
     #[serde(default)]
-    pub data: Vec<Value>,
+    pub data: Vec<Box<serde_json::value::RawValue>>,
     #[serde(default)]
     pub meta: Option<Meta>,
 }

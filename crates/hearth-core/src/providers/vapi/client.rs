@@ -1,6 +1,6 @@
 //! The VAPI endpoints Hearth uses, as typed calls over [`Api`].
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::wire::{Call, PhoneNumber};
 use crate::providers::http::{Api, PostFailure};
@@ -14,7 +14,7 @@ pub async fn list_calls(
     after: i64,
     hi: i64,
     limit: usize,
-) -> Result<Vec<Value>, ProviderError> {
+) -> Result<Vec<Box<RawValue>>, ProviderError> {
     api.get(
         "/call",
         &[

@@ -115,9 +115,17 @@ pub fn call_record(
             .and_then(|o| o.get("variableValues").cloned())
             .unwrap_or(Value::Null),
     );
+    let body = artifact.transcript.clone().filter(|t| !t.trim().is_empty());
+    let sentiment = crate::analytics::score::interaction_sentiment(
+        Channel::VoiceAi,
+        direction,
+        body.as_deref(),
+        customer_text.as_deref(),
+    );
     let interaction = NewInteraction {
         subject: Some(subject(call)),
-        body: artifact.transcript.clone().filter(|t| !t.trim().is_empty()),
+        sentiment,
+        body,
         summary: analysis.summary.clone().filter(|s| !s.trim().is_empty()),
         duration_ms,
         cost_micros: call

@@ -25,6 +25,8 @@ use crate::store::{ProviderBatch, Store};
 
 /// The most calls `GET /call` returns at once.
 pub const LIMIT: usize = 1000;
+/// Consecutive windows asked for at once.
+const WINDOWS_AT_ONCE: usize = 4;
 /// Re-read this much before the last run's end: late writes and clock skew.
 const OVERLAP_MS: i64 = 2 * 60_000;
 /// Windows end this far before now, so calls being written are read next time.
@@ -95,28 +97,66 @@ impl CallsSource {
                 detail: e.to_string(),
                 body_start: cursor.to_string(),
             })?;
+        // Up to WINDOWS_AT_ONCE consecutive windows are asked for together; the batch keeps
+        // those before the first full one, which is halved and asked again next time.
         let (items, hi) = loop {
-            let hi = (c.after + c.window_ms).min(c.run.upper);
-            let items = client::list_calls(&self.api, c.after, hi, LIMIT).await?;
-            if items.len() < LIMIT {
-                break (items, hi);
+            let mut bounds = Vec::with_capacity(WINDOWS_AT_ONCE);
+            let mut lo = c.after;
+            while bounds.len() < WINDOWS_AT_ONCE && lo < c.run.upper {
+                let hi = (lo + c.window_ms).min(c.run.upper);
+                bounds.push((lo, hi));
+                lo = hi;
             }
-            if hi - c.after <= 1 {
+            if bounds.is_empty() {
+                bounds.push((c.after, c.run.upper));
+            }
+            // The first window alone, so a failing server sees one request's retries, not
+            // four; the rest together once it answered.
+            let (lo, hi) = bounds[0];
+            let first = client::list_calls(&self.api, lo, hi, LIMIT).await?;
+            let mut pages = vec![first];
+            if pages[0].len() < LIMIT && bounds.len() > 1 {
+                pages.extend(
+                    futures::future::try_join_all(
+                        bounds[1..]
+                            .iter()
+                            .map(|(lo, hi)| client::list_calls(&self.api, *lo, *hi, LIMIT)),
+                    )
+                    .await?,
+                );
+            }
+            let mut items = Vec::new();
+            let mut reached = c.after;
+            for ((_, hi), page) in bounds.iter().zip(pages) {
+                if page.len() >= LIMIT {
+                    break;
+                }
+                items.extend(page);
+                reached = *hi;
+            }
+            if reached > c.after {
+                break (items, reached);
+            }
+            let (lo, hi) = bounds[0];
+            if hi - lo <= 1 {
                 return Err(ProviderError::TooDense {
                     provider: "vapi",
                     limit: LIMIT,
                     at: iso(hi),
                 });
             }
-            c.window_ms = ((hi - c.after) / 2).max(1);
+            c.window_ms = ((hi - lo) / 2).max(1);
             tracing::debug!(window_ms = c.window_ms, "VAPI window full; halving it");
         };
         let mut batch = ProviderBatch::default();
         for item in items {
-            let call: wire::Call = match serde_json::from_value(item.clone()) {
+            let call = match serde_json::from_str::<wire::Call>(item.get()) {
                 Ok(call) => call,
                 Err(e) => {
-                    let id = item.get("id").and_then(Value::as_str).unwrap_or("?");
+                    let id = serde_json::from_str::<Value>(item.get())
+                        .ok()
+                        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+                        .unwrap_or_else(|| "?".into());
                     let reason = format!("VAPI call {id}: {e}");
                     tracing::warn!(%reason, "skipping an unreadable call");
                     batch.rejected.push(reason);
@@ -133,11 +173,13 @@ impl CallsSource {
                 Err(reason) => batch.rejected.push(reason),
             }
         }
-        let found = batch.records.len() + batch.rejected.len();
-        let width = hi - c.after;
-        c.window_ms = if found < LIMIT / 4 {
+        // Aim each window at a quarter to three quarters of the limit.
+        let windows = ((hi - c.after) / c.window_ms.max(1)).max(1);
+        let per_window = (batch.records.len() + batch.rejected.len()) as i64 / windows;
+        let width = c.window_ms;
+        c.window_ms = if per_window < (LIMIT / 4) as i64 {
             width.saturating_mul(2)
-        } else if found > LIMIT * 3 / 4 {
+        } else if per_window > (LIMIT * 3 / 4) as i64 {
             width / 2
         } else {
             width
