@@ -43,7 +43,7 @@ fn hearth_sentiment_prints_pythons_compound_for_every_line() {
 #[test]
 fn rescoring_the_demo_business_scores_the_customers_words() {
     let desk = Desk::new();
-    desk.ok(&["demo", "seed"], None);
+    desk.ok(&["demo", "seed", "--business", "Shop"], None);
     let before = desk.count("SELECT COUNT(*) FROM interactions WHERE sentiment IS NOT NULL");
     let out = desk.ok(&["rescore"], None);
     assert!(out.contains("changed"), "{out}");
@@ -67,4 +67,124 @@ fn rescoring_the_demo_business_scores_the_customers_words() {
     let again = desk.ok(&["--json", "rescore"], None);
     let report: serde_json::Value = serde_json::from_str(&again).unwrap();
     assert_eq!(report["changed"], 0, "{again}");
+}
+
+/// Relative difference.
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-12)
+}
+
+#[test]
+fn ltv_fit_on_the_cdnow_orders_matches_lifetimes() {
+    let desk = Desk::new();
+    // Hardie's CDNOW sample (master id, customer 1..2357, date YYYYMMDD, quantity,
+    // dollars), one order a row, imported like any shop export.
+    let raw = include_str!("../../crates/hearth-core/tests/fixtures/cdnow/CDNOW_sample.txt");
+    let mut csv = String::from("order id,date,total,currency,email\n");
+    for (n, line) in raw.lines().enumerate() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let (customer, day, dollars) = (cols[1].parse::<u32>().unwrap(), cols[2], cols[4]);
+        csv.push_str(&format!(
+            "{n},{}-{}-{},{dollars},USD,c{customer}@cdnow.example\n",
+            &day[..4],
+            &day[4..6],
+            &day[6..]
+        ));
+    }
+    let file = desk.data.path().join("cdnow.csv");
+    std::fs::write(&file, csv).unwrap();
+    desk.ok(&["import", "orders", file.to_str().unwrap()], None);
+
+    let out = desk.ok(&["--json", "ltv", "fit", "--as-of", "1997-09-30"], None);
+    let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reference: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/hearth-core/tests/fixtures/cdnow/reference.json"
+    ))
+    .unwrap();
+    let want = &reference["daily"];
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    for p in ["r", "alpha", "a", "b"] {
+        let (g, w) = (f(&got["bgnbd"]["params"][p]), f(&want["bgnbd"][p]));
+        assert!(rel(g, w) < 1e-4, "BG/NBD {p}: Hearth {g}, lifetimes {w}");
+    }
+    let (g, w) = (
+        f(&got["bgnbd"]["log_likelihood"]),
+        f(&want["bgnbd"]["log_likelihood"]),
+    );
+    assert!((g - w).abs() < 1e-3, "BG/NBD log-likelihood: {g} vs {w}");
+    // Gamma-Gamma on cents: p and q are unit-free, v and spend scale by 100.
+    let gg = &got["gamma_gamma"]["Ok"];
+    assert!(
+        rel(f(&gg["params"]["p"]), f(&want["gamma_gamma"]["p"])) < 1e-4,
+        "{gg}"
+    );
+    assert!(
+        rel(f(&gg["params"]["q"]), f(&want["gamma_gamma"]["q"])) < 1e-4,
+        "{gg}"
+    );
+    assert!(
+        rel(f(&gg["params"]["v"]) / 100.0, f(&want["gamma_gamma"]["v"])) < 1e-4,
+        "{gg}"
+    );
+    // Single customers: P(alive), expected purchases in 39 weeks, spend and 12-month CLV.
+    let contacts = got["contacts"].as_array().unwrap();
+    for c in want["bgnbd"]["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(5)
+    {
+        let id = c["id"].as_u64().unwrap();
+        let name = format!("c{id}@cdnow.example");
+        let mine = contacts
+            .iter()
+            .find(|x| x["name"] == name.as_str())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name} not among {:?}",
+                    contacts
+                        .iter()
+                        .take(3)
+                        .map(|x| &x["name"])
+                        .collect::<Vec<_>>()
+                )
+            });
+        assert!(
+            rel(f(&mine["p_alive"]), f(&c["p_alive"])) < 1e-4,
+            "{name} P(alive)"
+        );
+        assert!(
+            rel(
+                f(&mine["expected_purchases_39w"]),
+                f(&c["expected_purchases"]["273"])
+            ) < 1e-4,
+            "{name} E[39 weeks]"
+        );
+        if let Some(g) = want["gamma_gamma"]["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == c["id"])
+        {
+            let spend = f(&mine["expected_spend_minor"]) / 100.0;
+            assert!(
+                rel(spend, f(&g["expected_average_profit"])) < 1e-4,
+                "{name} spend"
+            );
+            let clv = f(&mine["clv_12m_minor"]) / 100.0;
+            assert!(
+                rel(clv, f(&g["clv"][0]["value"])) < 1e-4,
+                "{name} CLV {clv}"
+            );
+        }
+    }
+    // The table for people.
+    let table = desk.ok(
+        &["ltv", "fit", "--as-of", "1997-09-30", "--limit", "3"],
+        None,
+    );
+    assert!(
+        table.contains("BG/NBD") && table.contains("P(alive)"),
+        "{table}"
+    );
 }

@@ -134,14 +134,22 @@ pub struct TimelineItem {
 }
 
 impl TimelineItem {
-    /// The one line that stands for this item in a list: its subject, else its summary,
-    /// else its body.
+    /// The one line that stands for this item in a list: its subject, else its summary
+    /// (for calls the summary first), else its body, else why there is no text.
     pub fn headline(&self) -> &str {
-        self.subject
-            .as_deref()
-            .or(self.summary.as_deref())
-            .or(self.body.as_deref())
-            .unwrap_or("")
+        // A call's summary says more than its end reason.
+        let first = if matches!(self.channel, crate::Channel::VoiceAi | crate::Channel::Call) {
+            self.summary.as_deref().or(self.subject.as_deref())
+        } else {
+            self.subject.as_deref().or(self.summary.as_deref())
+        };
+        first.or(self.body.as_deref()).unwrap_or_else(|| {
+            match self.metadata.get("body_state").and_then(|s| s.as_str()) {
+                Some("unavailable") => "(text not available: Telnyx keeps texts for 10 days)",
+                Some("redacted") => "(text redacted by the messaging profile)",
+                _ => "",
+            }
+        })
     }
 }
 

@@ -92,7 +92,8 @@ fn provider_form(props: &FormProps) -> Html {
             aria-busy={form.saving.to_string()}>
             <h3>{ props.title }</h3>
             { for status }
-            { for fields(props.provider).iter().map(|(name, label, hint)| {
+            <div class="form-grid">
+                { for fields(props.provider).iter().map(|(name, label, hint)| {
                 let name = *name;
                 let oninput = {
                     let form = form.clone();
@@ -108,14 +109,16 @@ fn provider_form(props: &FormProps) -> Html {
                 } else {
                     hint
                 };
+                let wide = name == "base_url";
                 html! {
-                    <label>
+                    <label class={classes!("field", wide.then_some("wide"))}>
                         { *label }
                         <input name={name} type={kind} autocomplete="off" {placeholder}
                             value={form.value(name).to_owned()} {oninput} disabled={form.saving} />
                     </label>
                 }
             }) }
+            </div>
             <button type="submit" class="save" disabled={form.saving}>
                 { if form.saving { "Saving…" } else if form.configured { "Save" } else { "Connect" } }
             </button>
