@@ -48,6 +48,7 @@ pub mod domain;
 pub mod events;
 pub mod imports;
 pub mod mail;
+pub mod outbox;
 pub mod providers;
 pub mod secrets;
 pub mod store;

@@ -2,12 +2,10 @@
 //! any network work, sent once when the server is reachable, appended to the Sent folder,
 //! and retried with backoff only when the server certainly did not take it.
 
-use serde::Serialize;
-
 use super::compose::Draft;
 use super::smtp::{self, SendFailure};
 use super::{imap, password, prepare, MailError};
-use crate::events::{CoreEvent, EventSink};
+use crate::events::EventSink;
 use crate::now_ms;
 use crate::secrets::SecretStore;
 use crate::store::{OutboxItem, SendOutcome, Store};
@@ -47,24 +45,7 @@ pub async fn queue_reply(
     .await
 }
 
-/// What one pass over the outbox did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct OutboxReport {
-    pub sent: u64,
-    pub retrying: u64,
-    pub failed: u64,
-    pub unknown: u64,
-}
-
-/// Waiting time before attempt `attempts + 1`: 30 s doubling to an hour, with jitter.
-pub fn backoff_ms(attempts: i64) -> i64 {
-    let base = 30_000i64
-        .saturating_mul(1 << attempts.clamp(0, 7))
-        .min(3_600_000);
-    // uuid's v4 is a handy source of random bits (the OS's).
-    let jitter = (uuid::Uuid::new_v4().as_u128() % (base as u128 / 4 + 1)) as i64;
-    base + jitter
-}
+pub use crate::outbox::{backoff_ms, OutboxReport};
 
 /// Sends every due email in the outbox.
 pub async fn process_outbox(
@@ -72,24 +53,12 @@ pub async fn process_outbox(
     secrets: &dyn SecretStore,
     events: &dyn EventSink,
 ) -> Result<OutboxReport, MailError> {
-    let mut report = OutboxReport::default();
-    for item in store.outbox(Some(now_ms())).await? {
-        if item.channel != "email" || !store.claim_outbox(item.id).await? {
-            continue;
-        }
-        let outcome = send_one(store, secrets, &item).await;
-        match &outcome {
-            SendOutcome::Sent => report.sent += 1,
-            SendOutcome::Retry { .. } => report.retrying += 1,
-            SendOutcome::Failed { .. } => report.failed += 1,
-            SendOutcome::Unknown { .. } => report.unknown += 1,
-        }
-        store.finish_outbox(item.id, &outcome).await?;
-        let state = outcome.state().to_owned();
-        tracing::info!(id = item.id, %state, "outbox item attempted");
-        events.emit(CoreEvent::OutboxChanged { id: item.id, state });
-    }
-    Ok(report)
+    Ok(
+        crate::outbox::process(store, events, &["email"], |item| async move {
+            send_one(store, secrets, &item).await
+        })
+        .await?,
+    )
 }
 
 async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -> SendOutcome {
@@ -166,16 +135,4 @@ async fn append_to_sent(
     let result = imap::append(&mut session, host, &sent.name, raw).await;
     let _ = imap::step(host, "logging out", session.logout()).await;
     result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert!((30_000..=37_500).contains(&backoff_ms(0)));
-        assert!((60_000..=75_000).contains(&backoff_ms(1)));
-        assert!(backoff_ms(50) <= 4_500_000);
-    }
 }

@@ -17,9 +17,9 @@ use super::vapi::wire::{CreateCall, Customer};
 use super::{connect, telnyx, vapi, Provider, ProviderError, ProviderSettings};
 use crate::domain::normalize_phone;
 use crate::domain::NewInteraction;
-use crate::events::{CoreEvent, EventSink};
-use crate::mail::send::{backoff_ms, OutboxReport};
+use crate::events::EventSink;
 use crate::now_ms;
+use crate::outbox::{backoff_ms, OutboxReport};
 use crate::secrets::SecretStore;
 use crate::store::{OptOut, OutboxItem, PhoneParty, SendOutcome, Store};
 
@@ -167,26 +167,12 @@ pub async fn process_outbox(
     secrets: &dyn SecretStore,
     events: &dyn EventSink,
 ) -> Result<OutboxReport, ProviderError> {
-    let mut report = OutboxReport::default();
-    for item in store.outbox(Some(now_ms())).await? {
-        if !matches!(item.channel.as_str(), "sms" | "voice_ai")
-            || !store.claim_outbox(item.id).await?
-        {
-            continue;
-        }
-        let outcome = send_one(store, secrets, &item).await;
-        match &outcome {
-            SendOutcome::Sent => report.sent += 1,
-            SendOutcome::Retry { .. } => report.retrying += 1,
-            SendOutcome::Failed { .. } => report.failed += 1,
-            SendOutcome::Unknown { .. } => report.unknown += 1,
-        }
-        store.finish_outbox(item.id, &outcome).await?;
-        let state = outcome.state().to_owned();
-        tracing::info!(id = item.id, channel = %item.channel, %state, "outbox item attempted");
-        events.emit(CoreEvent::OutboxChanged { id: item.id, state });
-    }
-    Ok(report)
+    Ok(
+        crate::outbox::process(store, events, &["sms", "voice_ai"], |item| async move {
+            send_one(store, secrets, &item).await
+        })
+        .await?,
+    )
 }
 
 async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -> SendOutcome {

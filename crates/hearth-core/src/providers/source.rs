@@ -132,6 +132,30 @@ impl Run {
     }
 }
 
+/// A feed's own cursor, which knows the run it belongs to.
+pub trait RunCursor: Serialize + serde::de::DeserializeOwned {
+    fn run(&self) -> Run;
+}
+
+/// Where a run starts: the stored cursor while its run is incomplete (a resume), else
+/// `next` of it (or of nothing, the first time). An unreadable stored cursor counts as none.
+pub fn start_cursor<C: RunCursor>(
+    stored: Option<Value>,
+    next: impl FnOnce(Option<C>) -> C,
+) -> Value {
+    let stored: Option<C> = stored.and_then(|v| serde_json::from_value(v).ok());
+    let cursor = match stored {
+        Some(c) if !c.run().complete => c,
+        previous => next(previous),
+    };
+    serde_json::to_value(cursor).unwrap_or_default()
+}
+
+/// Whether a cursor ends its run (an unreadable one does, so nothing loops on it).
+pub fn cursor_finished<C: RunCursor>(cursor: &Value) -> bool {
+    serde_json::from_value::<C>(cursor.clone()).map_or(true, |c| c.run().complete)
+}
+
 /// UTC ms as the ISO 8601 text both APIs take, with milliseconds and `Z`.
 pub fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)

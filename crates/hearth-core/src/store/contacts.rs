@@ -355,6 +355,54 @@ impl Store {
     }
 }
 
+/// Creates one contact per `(identity value, name)` in two statements, for batch syncs;
+/// the new ids, in order. Values must be normalized and unowned. Ids are handed out here:
+/// the caller's transaction holds the write lock from its first write, and a concurrent
+/// writer makes it fail whole (the sync then retries the batch).
+pub(crate) async fn create_contacts_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    kind: IdentityKind,
+    new: &[(&str, &str)],
+) -> Result<Vec<i64>, StoreError> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = now_ms();
+    let next: i64 =
+        sqlx::query_scalar!(r#"SELECT coalesce(max(id), 0) + 1 AS "next!: i64" FROM contacts"#)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(StoreError::query("number new contacts"))?;
+    let ids: Vec<i64> = (0..new.len() as i64).map(|i| next + i).collect();
+    let rows: Vec<serde_json::Value> = new
+        .iter()
+        .zip(&ids)
+        .map(|((value, name), id)| serde_json::json!({ "id": id, "name": name, "value": value }))
+        .collect();
+    let rows = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+    let kind = kind.as_str();
+    sqlx::query!(
+        "INSERT INTO contacts (id, name, created_at, updated_at) \
+         SELECT value ->> '$.id', value ->> '$.name', ?1, ?1 FROM json_each(?2)",
+        now,
+        rows
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::query("create contacts"))?;
+    sqlx::query!(
+        "INSERT INTO contact_identities (contact_id, kind, value, created_at) \
+         SELECT value ->> '$.id', ?3, value ->> '$.value', ?1 FROM json_each(?2)",
+        now,
+        rows,
+        kind
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(StoreError::query("create identities"))?;
+    Ok(ids)
+}
+
 /// [`Store::find_or_create_contact`] inside a caller's transaction, for batch syncs.
 /// `value` must already be normalized.
 pub(crate) async fn find_or_create_contact_tx(

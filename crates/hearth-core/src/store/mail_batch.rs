@@ -154,50 +154,23 @@ pub(crate) async fn store_batch_tx(
         .copied()
         .filter(|a| !owners.contains_key(*a))
         .collect();
-    if !missing.is_empty() {
-        // Ids are handed out here (we hold the write lock for the rest of the
-        // transaction once the first write below runs; a concurrent writer makes it fail
-        // whole, and the sync retries the batch).
-        let next: i64 =
-            sqlx::query_scalar!(r#"SELECT coalesce(max(id), 0) + 1 AS "next!: i64" FROM contacts"#)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(StoreError::query("number new contacts"))?;
-        let rows: Vec<Value> = missing
-            .iter()
-            .enumerate()
-            .map(|(i, address)| {
-                let id = next + i as i64;
-                owners.insert((*address).to_owned(), id);
-                let name = names
-                    .get(address)
-                    .copied()
-                    .flatten()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or(address);
-                json!({ "id": id, "name": name, "value": address })
-            })
-            .collect();
-        let rows = json_list(&rows);
-        sqlx::query!(
-            "INSERT INTO contacts (id, name, created_at, updated_at) \
-             SELECT value ->> '$.id', value ->> '$.name', ?1, ?1 FROM json_each(?2)",
-            now,
-            rows
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("create contacts"))?;
-        sqlx::query!(
-            "INSERT INTO contact_identities (contact_id, kind, value, created_at) \
-             SELECT value ->> '$.id', 'email', value ->> '$.value', ?1 FROM json_each(?2)",
-            now,
-            rows
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("create identities"))?;
+    let new: Vec<(&str, &str)> = missing
+        .iter()
+        .map(|address| {
+            let name = names
+                .get(address)
+                .copied()
+                .flatten()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(address);
+            (*address, name)
+        })
+        .collect();
+    let ids =
+        super::contacts::create_contacts_tx(tx, hearth_types::IdentityKind::Email, &new).await?;
+    for ((address, _), id) in new.iter().zip(ids) {
+        owners.insert((*address).to_owned(), id);
     }
 
     tracing::trace!(at = ?clock.elapsed(), "batch: contacts");

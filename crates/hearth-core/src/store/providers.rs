@@ -508,42 +508,20 @@ pub(crate) async fn store_provider_batch_tx(
         .copied()
         .filter(|n| !owners.contains_key(*n))
         .collect();
-    if !missing.is_empty() {
-        let next: i64 =
-            sqlx::query_scalar!(r#"SELECT coalesce(max(id), 0) + 1 AS "next!: i64" FROM contacts"#)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(StoreError::query("number new contacts"))?;
-        let rows: Vec<Value> = missing
-            .iter()
-            .enumerate()
-            .map(|(i, number)| {
-                let id = next + i as i64;
-                owners.insert((*number).to_owned(), id);
-                let name = names.get(number).copied().flatten().unwrap_or(number);
-                json!({ "id": id, "name": name, "value": number })
-            })
-            .collect();
-        report.contacts_created = rows.len() as u64;
-        let rows = json_list(&rows);
-        sqlx::query!(
-            "INSERT INTO contacts (id, name, created_at, updated_at) \
-             SELECT value ->> '$.id', value ->> '$.name', ?1, ?1 FROM json_each(?2)",
-            now,
-            rows
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("create contacts"))?;
-        sqlx::query!(
-            "INSERT INTO contact_identities (contact_id, kind, value, created_at) \
-             SELECT value ->> '$.id', 'phone', value ->> '$.value', ?1 FROM json_each(?2)",
-            now,
-            rows
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("create identities"))?;
+    let new: Vec<(&str, &str)> = missing
+        .iter()
+        .map(|number| {
+            (
+                *number,
+                names.get(number).copied().flatten().unwrap_or(number),
+            )
+        })
+        .collect();
+    let ids =
+        super::contacts::create_contacts_tx(tx, hearth_types::IdentityKind::Phone, &new).await?;
+    report.contacts_created = ids.len() as u64;
+    for ((number, _), id) in new.iter().zip(ids) {
+        owners.insert((*number).to_owned(), id);
     }
 
     // 2. Sort keys: unique within the batch and against other stored rows (a record

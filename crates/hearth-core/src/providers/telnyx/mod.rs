@@ -23,7 +23,7 @@ use serde_json::Value;
 use self::convert::Body;
 use self::wire::{CallRecord, MessageRecord, OptOutRow, Page};
 use super::http::Api;
-use super::source::{iso, parse_time, Run, Source};
+use super::source::{cursor_finished, iso, parse_time, start_cursor, Run, RunCursor, Source};
 use super::ProviderError;
 use crate::store::{OptOut, ProviderBatch, Store};
 
@@ -87,6 +87,12 @@ struct Cursor {
     /// The API refused full datetimes in this run.
     #[serde(default)]
     date_only: bool,
+}
+
+impl RunCursor for Cursor {
+    fn run(&self) -> Run {
+        self.run
+    }
 }
 
 /// One Telnyx feed as a [`Source`].
@@ -407,26 +413,21 @@ impl Source for TelnyxSource {
     }
 
     fn start(&self, stored: Option<Value>, now: i64) -> Value {
-        let stored: Option<Cursor> = stored.and_then(|v| serde_json::from_value(v).ok());
-        let cursor = match stored {
-            Some(c) if !c.run.complete => c,
-            previous => Cursor {
-                run: Run::next(
-                    previous.map(|c| c.run),
-                    now,
-                    self.feed.overlap_ms(),
-                    self.history_ms,
-                    0,
-                ),
-                page: 1,
-                date_only: false,
-            },
-        };
-        serde_json::to_value(cursor).unwrap_or_default()
+        start_cursor(stored, |previous: Option<Cursor>| Cursor {
+            run: Run::next(
+                previous.map(|c| c.run),
+                now,
+                self.feed.overlap_ms(),
+                self.history_ms,
+                0,
+            ),
+            page: 1,
+            date_only: false,
+        })
     }
 
     fn finished(&self, cursor: &Value) -> bool {
-        serde_json::from_value::<Cursor>(cursor.clone()).map_or(true, |c| c.run.complete)
+        cursor_finished::<Cursor>(cursor)
     }
 
     fn next_batch<'a>(

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::http::Api;
-use super::source::{iso, Run, Source};
+use super::source::{cursor_finished, iso, start_cursor, Run, RunCursor, Source};
 use super::ProviderError;
 use crate::store::{ProviderBatch, Store};
 
@@ -41,6 +41,12 @@ struct Cursor {
     after: i64,
     /// The next window's width.
     window_ms: i64,
+}
+
+impl RunCursor for Cursor {
+    fn run(&self) -> Run {
+        self.run
+    }
 }
 
 /// The calls feed.
@@ -198,29 +204,24 @@ impl Source for CallsSource {
     }
 
     fn start(&self, stored: Option<Value>, now: i64) -> Value {
-        let stored: Option<Cursor> = stored.and_then(|v| serde_json::from_value(v).ok());
-        let cursor = match stored {
-            Some(c) if !c.run.complete => c,
-            previous => {
-                let run = Run::next(
-                    previous.map(|c| c.run),
-                    now,
-                    OVERLAP_MS,
-                    self.history_ms,
-                    LAG_MS,
-                );
-                Cursor {
-                    run,
-                    after: run.lower,
-                    window_ms: previous.map_or(DAY_MS, |c| c.window_ms.max(OVERLAP_MS)),
-                }
+        start_cursor(stored, |previous: Option<Cursor>| {
+            let run = Run::next(
+                previous.map(|c| c.run),
+                now,
+                OVERLAP_MS,
+                self.history_ms,
+                LAG_MS,
+            );
+            Cursor {
+                run,
+                after: run.lower,
+                window_ms: previous.map_or(DAY_MS, |c| c.window_ms.max(OVERLAP_MS)),
             }
-        };
-        serde_json::to_value(cursor).unwrap_or_default()
+        })
     }
 
     fn finished(&self, cursor: &Value) -> bool {
-        serde_json::from_value::<Cursor>(cursor.clone()).map_or(true, |c| c.run.complete)
+        cursor_finished::<Cursor>(cursor)
     }
 
     fn next_batch<'a>(
