@@ -16,9 +16,27 @@ use hearth_e2e::desktop::Desktop;
 use hearth_e2e::{hearth, MailServer, SecretService};
 use hearth_types::IdentityKind;
 
+/// Brings an element to the middle of the window, clear of the sticky header.
+async fn centre(desktop: &Desktop, css: &str) {
+    desktop
+        .js(&format!(
+            "const e = document.querySelector(\"{css}\"); if (e) e.scrollIntoView({{block: 'center'}}); return null;"
+        ))
+        .await
+        .unwrap();
+}
+
+/// Picks an option of a select.
+async fn choose(desktop: &Desktop, css: &str, value: &str) {
+    let select = desktop.wait_for(css).await.unwrap();
+    centre(desktop, css).await;
+    select.select_by_value(value).await.unwrap();
+}
+
 /// Types into an (empty) field.
 async fn fill(desktop: &Desktop, css: &str, text: &str) {
     let field = desktop.wait_for(css).await.unwrap();
+    centre(desktop, css).await;
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
@@ -64,13 +82,7 @@ async fn add_account(desktop: &Desktop, server: &MailServer, name: &str, passwor
     fill(desktop, "#mail-name", name).await;
     fill(desktop, "#mail-host", "127.0.0.1").await;
     fill(desktop, "#mail-port", &server.imap_port.to_string()).await;
-    desktop
-        .wait_for("#mail-security")
-        .await
-        .unwrap()
-        .select_by_value("plain")
-        .await
-        .unwrap();
+    choose(desktop, "#mail-security", "plain").await;
     fill(desktop, "#mail-user", &server.user).await;
     fill(
         desktop,
@@ -81,13 +93,7 @@ async fn add_account(desktop: &Desktop, server: &MailServer, name: &str, passwor
     fill(desktop, "#mail-password", password).await;
     fill(desktop, "#mail-smtp-host", "127.0.0.1").await;
     fill(desktop, "#mail-smtp-port", &server.smtp_port.to_string()).await;
-    desktop
-        .wait_for("#mail-smtp-security")
-        .await
-        .unwrap()
-        .select_by_value("plain")
-        .await
-        .unwrap();
+    choose(desktop, "#mail-smtp-security", "plain").await;
     let chosen = desktop
         .js("return ['mail-security', 'mail-smtp-security'].map(id => document.getElementById(id).value)")
         .await
@@ -225,11 +231,20 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let (state, stored, _) = sync_row(&desktop, "shop", "Sent").await.unwrap();
-    assert_eq!(
-        (state.as_str(), stored),
-        ("idle", format!("{0} of {0} stored", sent.len()))
-    );
+    // Sent follows INBOX in the same sync.
+    let want_sent = format!("{0} of {0} stored", sent.len());
+    let started = Instant::now();
+    loop {
+        let row = sync_row(&desktop, "shop", "Sent").await;
+        if matches!(&row, Some((state, stored, _)) if state == "idle" && *stored == want_sent) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "Sent never showed idle with {want_sent}: {row:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     desktop
         .wait_for_text("#sync-indicator", |t| t == "Up to date")
         .await
@@ -507,13 +522,7 @@ async fn settings_with_nothing_connected_refuses_plain_text_to_another_machine()
     submit_refused(&desktop, |t| t.contains("IMAP port")).await;
     // Plain text to another machine: the core refuses, and says so; nothing is stored.
     fill(&desktop, "#mail-port", "143").await;
-    desktop
-        .wait_for("#mail-security")
-        .await
-        .unwrap()
-        .select_by_value("plain")
-        .await
-        .unwrap();
+    choose(&desktop, "#mail-security", "plain").await;
     fill(&desktop, "#mail-user", "owner").await;
     fill(&desktop, "#mail-addresses", OWNER).await;
     fill(&desktop, "#mail-password", "secret").await;

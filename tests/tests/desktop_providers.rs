@@ -126,6 +126,12 @@ async fn connect_both_providers_see_calls_and_texts_and_send_from_the_app() {
     desktop.click("#nav-inbox").await.unwrap();
     let item = ".inbox-item.ch-sms";
     desktop.wait_for(item).await.unwrap();
+    desktop
+        .js(&format!(
+            "document.querySelector(\"{item}\").scrollIntoView({{block: 'center'}}); return null;"
+        ))
+        .await
+        .unwrap();
     desktop.click(&format!("{item} .reply")).await.unwrap();
     desktop
         .wait_for(&format!("{item} .reply-channel"))
