@@ -197,6 +197,7 @@ async fn accept_then_hang_sends_and_times_out() {
         "phoneNumberId": sim.our_vapi_phone_number_id(),
         "customer": { "number": "+14155550123" },
     });
+    crate::install_crypto();
     let quick = reqwest::Client::builder()
         .timeout(Duration::from_millis(400))
         .build()

@@ -27,7 +27,13 @@ pub fn small() -> SimConfig {
     }
 }
 
+/// reqwest without a crypto provider of its own (as the workspace builds it) needs one.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn client() -> Client {
+    install_crypto();
     Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
