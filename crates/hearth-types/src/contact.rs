@@ -47,7 +47,7 @@ pub struct ChannelCount {
 }
 
 /// Everything the profile panel shows; each part is empty when there is no data for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactProfile {
     pub contact: ContactSummary,
     pub notes: String,
@@ -57,6 +57,26 @@ pub struct ContactProfile {
     pub channels: Vec<ChannelCount>,
     pub first_contact_at: Option<i64>,
     pub last_contact_at: Option<i64>,
+    /// How the customer's own words have felt, recent ones weighing most; `None` until
+    /// something they wrote or said has been scored.
+    #[serde(default)]
+    pub sentiment: Option<ContactSentiment>,
+}
+
+/// A contact's sentiment: a recency-weighted VADER score and its trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactSentiment {
+    /// In [-1, 1]; each interaction weighs half as much per 30 days of age.
+    pub score: f64,
+    /// "positive" (≥ 0.05), "negative" (≤ −0.05) or "neutral".
+    pub label: String,
+    /// "improving", "declining", "stable", or "too few" (under four scored interactions).
+    pub trend: String,
+    /// Mean of the newest third of the scored interactions, and of the rest.
+    pub recent: Option<f64>,
+    pub earlier: Option<f64>,
+    /// Interactions scored.
+    pub scored: i64,
 }
 
 /// The orders a contacts list can come in (seed 004's views).

@@ -15,8 +15,8 @@ mod providers;
 mod timeline;
 
 pub use contact::{
-    ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSort, ContactsRequest, Deal,
-    OrderStats, Task,
+    ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,
+    ContactsRequest, Deal, OrderStats, Task,
 };
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;

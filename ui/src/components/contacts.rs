@@ -269,7 +269,20 @@ fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html 
                 <h3>{ "Notes" }</h3>
                 <p class="notes">{ &p.notes }</p>
             }
-            <p class="not-connected">{ "Lead score, sentiment and predicted lifetime value appear here once customer intelligence is switched on (not connected yet)." }</p>
+            if let Some(s) = &p.sentiment {
+                <p id="profile-sentiment" class={classes!("sentiment", s.label.clone())}
+                    title={format!("{} scored interactions; newest third {}, earlier {}", s.scored,
+                        s.recent.map(|r| format!("{r:.2}")).unwrap_or_else(|| "-".into()),
+                        s.earlier.map(|r| format!("{r:.2}")).unwrap_or_else(|| "-".into()))}>
+                    <strong>{ "Sentiment: " }</strong>
+                    { format!("{} ({:+.2})", s.label, s.score) }
+                    { match s.trend.as_str() {
+                        "too few" => String::new(),
+                        trend => format!(", {trend}"),
+                    } }
+                </p>
+            }
+            <p class="not-connected">{ "Lead score and predicted lifetime value appear here once customer intelligence is switched on (not connected yet)." }</p>
         </div>
     }
 }

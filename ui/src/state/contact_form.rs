@@ -259,6 +259,7 @@ mod tests {
             channels: vec![],
             first_contact_at: None,
             last_contact_at: None,
+            sentiment: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! checked against the `lifetimes` package on the CDNOW data).
 
 pub mod clv;
+pub mod contact_sentiment;
 pub mod ltv;
 pub mod rescore;
 pub mod score;

@@ -124,6 +124,8 @@ pub async fn seed(
         }
     }
     seed_pipeline(store, &people, &mut builder.rng, options.as_of).await?;
+    // The customers' words get their sentiment, as synced ones do on arrival.
+    crate::analytics::rescore::rescore_sentiment(store, false, &|_| {}).await?;
     tracing::info!(?report, "seeded demo business");
     Ok(report)
 }

@@ -57,6 +57,17 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .map_err(StoreError::query("count interactions"))?;
+        let scored: Vec<(i64, f64)> = sqlx::query!(
+            r#"SELECT occurred_at, sentiment AS "sentiment!: f64" FROM interactions
+               WHERE contact_id = ? AND sentiment IS NOT NULL ORDER BY occurred_at"#,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::query("read sentiments"))?
+        .into_iter()
+        .map(|r| (r.occurred_at, r.sentiment))
+        .collect();
         tx.commit()
             .await
             .map_err(StoreError::query("finish reading a profile"))?;
@@ -84,6 +95,10 @@ impl Store {
             channels,
             first_contact_at: rows.iter().map(|r| r.first_at).min(),
             last_contact_at: rows.iter().map(|r| r.last_at).max(),
+            sentiment: crate::analytics::contact_sentiment::contact_sentiment(
+                &scored,
+                crate::now_ms(),
+            ),
         })
     }
 }
