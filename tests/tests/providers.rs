@@ -458,12 +458,22 @@ fn a_persistent_error_gives_up_after_five_tries_with_the_servers_words() {
     let err = desk.fails(&["sync", "telnyx"], None, 5);
     assert!(err.contains("refused the API key"), "{err}");
     assert_eq!(sim.requests().len(), 1, "no retry on 401");
-    // A bad answer inside one record skips that record only (counted, with its reason).
+    // With the right key again, the sync recovers and the error is cleared.
     desk.ok(
         &["provider", "set", "telnyx", "--key-stdin"],
         Some("sim-telnyx-key"),
     );
     desk.ok(&["sync", "telnyx"], None);
+    let listed = desk.ok(&["provider", "list"], None);
+    let telnyx: Vec<&str> = listed
+        .lines()
+        .skip_while(|l| !l.starts_with("telnyx"))
+        .take(2)
+        .collect();
+    assert!(
+        !telnyx.is_empty() && !telnyx.join("\n").contains("error:"),
+        "{listed}"
+    );
 }
 
 #[test]

@@ -78,11 +78,7 @@ pub async fn rescore(ctx: &Ctx, args: RescoreArgs) -> anyhow::Result<()> {
 }
 
 fn money(minor: f64, currency: &str) -> String {
-    let exp = match currency {
-        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
-        "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "IQD" | "LYD" => 3,
-        _ => 2,
-    };
+    let exp = hearth_core::imports::currency_exponent(currency).unwrap_or(2) as i32;
     format!("{:.*} {currency}", exp as usize, minor / 10f64.powi(exp))
 }
 

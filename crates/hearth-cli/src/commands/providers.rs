@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use hearth_core::events::NoEvents;
 use hearth_core::providers::job::sync_provider;
-use hearth_core::providers::{self, send, Provider, ProviderSettings};
+use hearth_core::providers::{self, send, Provider};
 use hearth_core::secrets::KeyringSecrets;
 use hearth_core::store::OutboxItem;
 
@@ -117,13 +117,11 @@ pub async fn provider_cmd(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
         match cmd {
             ProviderCmd::Set(a) => {
                 let p = provider(&a.provider)?;
-                let mut settings: ProviderSettings = match store
-                    .provider_account(p.as_str())
-                    .await?
-                {
-                    Some(existing) => serde_json::from_value(existing.settings).unwrap_or_default(),
-                    None => ProviderSettings::default(),
-                };
+                let existing = store.provider_account(p.as_str()).await?;
+                let mut settings = existing
+                    .as_ref()
+                    .map(providers::settings_of)
+                    .unwrap_or_default();
                 let keep = |new: Option<String>, old: Option<String>| new.or(old);
                 settings.assistant_id = keep(a.assistant_id, settings.assistant_id);
                 settings.phone_number_id = keep(a.phone_number_id, settings.phone_number_id);
@@ -142,13 +140,7 @@ pub async fn provider_cmd(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
                 } else {
                     None
                 };
-                let base = match a.base_url {
-                    Some(b) => Some(b),
-                    None => store
-                        .provider_account(p.as_str())
-                        .await?
-                        .map(|e| e.base_url),
-                };
+                let base = a.base_url.or(existing.map(|e| e.base_url));
                 let account = providers::configure(
                     &store,
                     &secrets,

@@ -150,8 +150,15 @@ impl Api {
         loop {
             attempt += 1;
             let last = attempt >= self.policy.attempts;
-            let sent = self.request(Method::GET, path).query(query).send().await;
-            let response = match sent {
+            // The request and its whole body: a failure of either is a broken connection.
+            let received = async {
+                let response = self.request(Method::GET, path).query(query).send().await?;
+                let status = response.status();
+                let wait = requested_wait(response.headers());
+                Ok::<_, reqwest::Error>((status, wait, response.bytes().await?))
+            }
+            .await;
+            let (status, wait, body) = match received {
                 Ok(r) => r,
                 Err(e) if last => {
                     return Err(ProviderError::Network {
@@ -162,23 +169,6 @@ impl Api {
                 }
                 Err(e) => {
                     tracing::debug!(provider = self.provider, %what, error = %describe(&e), attempt, "retrying");
-                    tokio::time::sleep(self.policy.backoff(attempt - 1)).await;
-                    continue;
-                }
-            };
-            let status = response.status();
-            let wait = requested_wait(response.headers());
-            let body = match response.bytes().await {
-                Ok(b) => b,
-                Err(e) if last => {
-                    return Err(ProviderError::Network {
-                        provider: self.provider,
-                        attempts: attempt,
-                        detail: describe(&e),
-                    })
-                }
-                Err(e) => {
-                    tracing::debug!(provider = self.provider, %what, error = %describe(&e), attempt, "retrying a broken body");
                     tokio::time::sleep(self.policy.backoff(attempt - 1)).await;
                     continue;
                 }

@@ -179,14 +179,15 @@ impl Worker {
             if !self.paused.load(Ordering::SeqCst) {
                 self.pass().await;
             }
-            let next = tokio::select! {
-                command = self.commands.recv() => command.unwrap_or(JobCommand::Stop),
-                _ = ticker.tick() => JobCommand::Pause(self.paused.load(Ordering::SeqCst)),
+            let command = tokio::select! {
+                command = self.commands.recv() => Some(command.unwrap_or(JobCommand::Stop)),
+                _ = ticker.tick() => None,
             };
-            match next {
-                JobCommand::Stop => break,
-                JobCommand::Pause(p) => self.paused.store(p, Ordering::SeqCst),
-                JobCommand::SyncNow => {
+            match command {
+                None => {}
+                Some(JobCommand::Stop) => break,
+                Some(JobCommand::Pause(p)) => self.paused.store(p, Ordering::SeqCst),
+                Some(JobCommand::SyncNow) => {
                     for (at, _) in self.due.values_mut() {
                         *at = 0;
                     }
@@ -216,8 +217,7 @@ impl Worker {
             if at > now_ms() || self.paused.load(Ordering::SeqCst) {
                 continue;
             }
-            let settings: super::ProviderSettings =
-                serde_json::from_value(account.settings.clone()).unwrap_or_default();
+            let settings = super::settings_of(&account);
             let events = Arc::clone(&self.events);
             let name = provider.as_str();
             if let Ok(mut s) = self.syncing.lock() {

@@ -101,6 +101,11 @@ impl Default for ProviderSettings {
     }
 }
 
+/// The settings stored with a provider (defaults for anything missing or unreadable).
+pub fn settings_of(account: &ProviderAccount) -> ProviderSettings {
+    serde_json::from_value(account.settings.clone()).unwrap_or_default()
+}
+
 /// A provider ready to talk to: its settings and key.
 #[derive(Debug, Clone)]
 pub struct Connection {
@@ -149,8 +154,10 @@ pub async fn configure(
 ) -> Result<ProviderAccount, ProviderError> {
     let base = check_base_url(provider, base_url.unwrap_or(provider.default_base_url()))?;
     let name = provider.as_str();
-    if let Some(number) = &settings.from_number {
-        crate::domain::normalize_phone(number, store.region())?;
+    // Checked (and normalized) before anything is stored.
+    let mut settings = settings;
+    if let Some(number) = settings.from_number.take() {
+        settings.from_number = Some(crate::domain::normalize_phone(&number, store.region())?);
     }
     if settings.poll_secs < 10 {
         return Err(ProviderError::InvalidSettings {
@@ -171,10 +178,6 @@ pub async fn configure(
             return Err(ProviderError::NoKey { provider: name })
         }
         None => {}
-    }
-    let mut settings = settings;
-    if let Some(number) = settings.from_number.take() {
-        settings.from_number = Some(crate::domain::normalize_phone(&number, store.region())?);
     }
     let json = serde_json::to_value(&settings).unwrap_or_default();
     Ok(store.set_provider_account(name, &base, &json).await?)
@@ -203,8 +206,7 @@ pub async fn connect(
         .provider_account(name)
         .await?
         .ok_or(ProviderError::NotConfigured { provider: name })?;
-    let settings: ProviderSettings =
-        serde_json::from_value(account.settings.clone()).unwrap_or_default();
+    let settings = settings_of(&account);
     let key_name = provider_key_key(&store.business_uid().await?, name);
     let key = secrets
         .get(&key_name)

@@ -32,7 +32,7 @@ async fn settings(store: &Store, provider: Provider) -> Result<ProviderSettings,
         .provider_account(name)
         .await?
         .ok_or(ProviderError::NotConfigured { provider: name })?;
-    Ok(serde_json::from_value(account.settings).unwrap_or_default())
+    Ok(super::settings_of(&account))
 }
 
 async fn refuse_opted_out(store: &Store, channel: &str, number: &str) -> Result<(), ProviderError> {

@@ -7,7 +7,7 @@ use crate::store::{ProviderAccount, Store};
 
 /// A stored provider as the settings view shows it.
 pub fn provider_view(account: &ProviderAccount) -> ProviderView {
-    let s: ProviderSettings = serde_json::from_value(account.settings.clone()).unwrap_or_default();
+    let s = super::settings_of(account);
     ProviderView {
         provider: account.provider.clone(),
         base_url: account.base_url.clone(),
@@ -31,8 +31,8 @@ pub async fn settings_from_input(
         provider: "provider",
         reason: format!("unknown provider {:?}", input.provider),
     })?;
-    let mut s: ProviderSettings = match store.provider_account(provider.as_str()).await? {
-        Some(a) => serde_json::from_value(a.settings).unwrap_or_default(),
+    let mut s = match store.provider_account(provider.as_str()).await? {
+        Some(a) => super::settings_of(&a),
         None => ProviderSettings::default(),
     };
     let set = |v: &Option<String>| {

@@ -161,23 +161,16 @@ impl Store {
     /// A channel's rows whose send may or may not have arrived (`unknown`), oldest first:
     /// a sync reconciles them from the provider's own records.
     pub async fn unsettled_outbox(&self, channel: &str) -> Result<Vec<OutboxItem>, StoreError> {
-        let ids = sqlx::query_scalar!(
-            r#"SELECT id AS "id!" FROM outbox WHERE channel = ? AND state = 'unknown' ORDER BY id"#,
-            channel
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("read unsettled outbox rows"))?;
-        let mut items = Vec::with_capacity(ids.len());
-        for id in ids {
-            items.push(self.outbox_item(id).await?);
-        }
-        Ok(items)
+        let mut rows = self
+            .outbox_rows(None, None, Some((channel, "unknown")))
+            .await?;
+        rows.reverse();
+        Ok(rows)
     }
 
     /// One outbox row.
     pub async fn outbox_item(&self, id: i64) -> Result<OutboxItem, StoreError> {
-        self.outbox_rows(None, Some(id))
+        self.outbox_rows(None, Some(id), None)
             .await?
             .pop()
             .ok_or_else(|| StoreError::NotFound {
@@ -188,7 +181,7 @@ impl Store {
 
     /// The outbox, newest first; only rows due by `due_by` and still pending when given.
     pub async fn outbox(&self, due_by: Option<i64>) -> Result<Vec<OutboxItem>, StoreError> {
-        self.outbox_rows(due_by, None).await
+        self.outbox_rows(due_by, None, None).await
     }
 
     /// How many outbox rows are in each state (without reading their payloads).
@@ -205,16 +198,21 @@ impl Store {
         &self,
         due_by: Option<i64>,
         id: Option<i64>,
+        channel_state: Option<(&str, &str)>,
     ) -> Result<Vec<OutboxItem>, StoreError> {
+        let (channel, state) = channel_state.unzip();
         let rows = sqlx::query!(
             r#"SELECT id AS "id!", channel, account, payload, reference, state, attempts,
                    next_attempt_at, last_error, interaction_id, sent_at
                FROM outbox
                WHERE (?1 IS NULL OR (state = 'pending' AND next_attempt_at <= ?1))
                  AND (?2 IS NULL OR id = ?2)
+                 AND (?3 IS NULL OR (channel = ?3 AND state = ?4))
                ORDER BY id DESC"#,
             due_by,
-            id
+            id,
+            channel,
+            state
         )
         .fetch_all(&self.pool)
         .await

@@ -381,32 +381,6 @@ impl Store {
         .map_err(StoreError::query("look up stored bodies"))?;
         Ok(rows.into_iter().collect())
     }
-
-    /// Marks an outbox row sent because a sync saw it arrive at the provider, and links
-    /// it to the polled record.
-    pub async fn settle_outbox(
-        &self,
-        id: i64,
-        source: &str,
-        source_id: &str,
-    ) -> Result<(), StoreError> {
-        let now = now_ms();
-        sqlx::query!(
-            "UPDATE outbox SET state = 'sent', sent_at = coalesce(sent_at, ?1), updated_at = ?1, \
-                 last_error = NULL, interaction_id = coalesce(interaction_id, \
-                     (SELECT id FROM interactions WHERE source = ?2 AND source_account = '' \
-                      AND source_id = ?3)) \
-             WHERE id = ?4 AND state IN ('unknown', 'sending')",
-            now,
-            source,
-            source_id,
-            id
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::query("settle an outbox item"))?;
-        Ok(())
-    }
 }
 
 async fn record_opt_outs_tx(

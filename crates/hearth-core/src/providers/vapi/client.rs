@@ -26,11 +26,6 @@ pub async fn list_calls(
     .await
 }
 
-/// `GET /call/{id}`.
-pub async fn call(api: &Api, id: &str) -> Result<Call, ProviderError> {
-    api.get(&format!("/call/{}", path_segment(id)), &[]).await
-}
-
 /// `GET /phone-number/{id}`.
 pub async fn phone_number(api: &Api, id: &str) -> Result<PhoneNumber, ProviderError> {
     api.get(&format!("/phone-number/{}", path_segment(id)), &[])
