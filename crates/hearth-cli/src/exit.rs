@@ -45,6 +45,12 @@ fn code(err: &anyhow::Error) -> u8 {
                 _ => 1,
             };
         }
+        if let Some(hearth_core::analytics::intel::AnalysisError::Store(e)) = cause.downcast_ref() {
+            return store_code(e).unwrap_or(DATABASE);
+        }
+        if cause.is::<hearth_notify::NotifyError>() {
+            return REMOTE;
+        }
         if let Some(e) = cause.downcast_ref::<hearth_core::imports::ImportError>() {
             return import_code(e);
         }

@@ -15,6 +15,7 @@ mod bench;
 mod commands;
 mod dates;
 mod exit;
+mod notify;
 mod output;
 
 use std::process::ExitCode;
@@ -78,6 +79,17 @@ enum Command {
     Sentiment,
     /// Score every interaction's sentiment that has none (or all, with --all).
     Rescore(commands::analytics::RescoreArgs),
+    /// Score leads, place contacts in their journey, pick next actions (changed contacts,
+    /// or all with --all); --notify shows hot leads on the desktop.
+    Analyze(commands::intel::AnalyzeArgs),
+    /// Contacts by lead score, or those who need attention.
+    Leads(commands::intel::LeadsArgs),
+    /// Everything about a caller in one call: `hearth context +14155550123`.
+    Context(commands::intel::ContextArgs),
+    /// Show or change the lead-score weights (FACTOR=POINTS ...).
+    Weights(commands::intel::WeightsArgs),
+    /// Show or change a business setting (time-zone, quiet-hours, discount-rate).
+    Setting(commands::intel::SettingArgs),
     /// Lifetime value: fit BG/NBD + Gamma-Gamma on the orders, predict per contact.
     #[command(subcommand)]
     Ltv(commands::analytics::LtvCmd),
@@ -135,6 +147,11 @@ fn main() -> ExitCode {
             Command::Sentiment => commands::analytics::sentiment(),
             Command::Rescore(args) => commands::analytics::rescore(&ctx, args).await,
             Command::Ltv(cmd) => commands::analytics::ltv(&ctx, cmd).await,
+            Command::Analyze(args) => commands::intel::analyze(&ctx, args).await,
+            Command::Leads(args) => commands::intel::leads(&ctx, args).await,
+            Command::Context(args) => commands::intel::context(&ctx, args).await,
+            Command::Weights(args) => commands::intel::weights(&ctx, args).await,
+            Command::Setting(args) => commands::intel::setting(&ctx, args).await,
             Command::Provider(cmd) => commands::providers::provider_cmd(&ctx, cmd).await,
             Command::Sync(args) => commands::providers::sync(&ctx, args).await,
             Command::Sms(cmd) => commands::providers::sms(&ctx, cmd).await,

@@ -61,6 +61,10 @@ pub struct ContactProfile {
     /// something they wrote or said has been scored.
     #[serde(default)]
     pub sentiment: Option<ContactSentiment>,
+    /// Lead score, journey, next action, engagement and lifetime value; `None` until the
+    /// business's first analysis has run.
+    #[serde(default)]
+    pub intel: Option<crate::ContactIntel>,
 }
 
 /// A contact's sentiment: a recency-weighted VADER score and its trend.
@@ -90,6 +94,11 @@ pub enum ContactSort {
     Recent,
     /// Highest historic lifetime value first.
     TopLtv,
+    /// Highest lead score first.
+    TopScore,
+    /// Who needs the owner now: hot leads waiting, customers slipping away, souring
+    /// sentiment.
+    NeedsAttention,
 }
 
 impl ContactSort {
@@ -98,6 +107,8 @@ impl ContactSort {
             ContactSort::Name => "name",
             ContactSort::Recent => "recent",
             ContactSort::TopLtv => "top_ltv",
+            ContactSort::TopScore => "top_score",
+            ContactSort::NeedsAttention => "needs_attention",
         }
     }
 }

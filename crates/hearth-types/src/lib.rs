@@ -10,6 +10,7 @@ mod contact;
 mod enums;
 mod error;
 mod inbox;
+mod intel;
 mod mail;
 mod providers;
 mod timeline;
@@ -21,6 +22,10 @@ pub use contact::{
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
 pub use inbox::InboxEntry;
+pub use intel::{
+    ContactIntel, ContextTouch, CustomerContext, Engagement, HotLead, LeadFactor, LeadWeights,
+    LtvFigures, Stage, Tier,
+};
 pub use mail::{
     MailAccountInput, MailAccountView, SendReply, SendResult, SourceStatus, SyncStatus,
 };

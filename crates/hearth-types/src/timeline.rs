@@ -48,6 +48,14 @@ pub struct ContactSummary {
     /// recorded (per-currency figures are on the profile).
     #[serde(default)]
     pub lifetime_value_minor: i64,
+    /// Lead score and tier from the last analysis.
+    #[serde(default)]
+    pub score: Option<i64>,
+    #[serde(default)]
+    pub tier: Option<crate::Tier>,
+    /// Why they need the owner now, if they do.
+    #[serde(default)]
+    pub attention: Option<String>,
 }
 
 /// Keyset position in a newest-first timeline: the sort key of the last item of the

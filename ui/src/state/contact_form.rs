@@ -251,6 +251,9 @@ mod tests {
                 updated_at: 0,
                 last_contact_at: None,
                 lifetime_value_minor: 0,
+                score: None,
+                tier: None,
+                attention: None,
             },
             notes: "likes mornings".into(),
             deals: vec![],
@@ -260,6 +263,7 @@ mod tests {
             first_contact_at: None,
             last_contact_at: None,
             sentiment: None,
+            intel: None,
         }
     }
 

@@ -77,7 +77,7 @@ pub async fn rescore(ctx: &Ctx, args: RescoreArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn money(minor: f64, currency: &str) -> String {
+pub fn money(minor: f64, currency: &str) -> String {
     let exp = hearth_core::imports::currency_exponent(currency).unwrap_or(2) as i32;
     format!("{:.*} {currency}", exp as usize, minor / 10f64.powi(exp))
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod dev;
 pub mod import;
 pub mod inbox;
+pub mod intel;
 pub mod mail;
 pub mod providers;
 pub mod timeline;

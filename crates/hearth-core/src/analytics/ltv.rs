@@ -76,12 +76,30 @@ pub struct LtvReport {
     pub contacts: Vec<ContactLtv>,
 }
 
-/// Fits on orders placed up to the end of `as_of` (UTC).
+/// Fits on orders placed up to the end of `as_of` (UTC), by plain maximum likelihood.
 pub async fn fit(
     store: &Store,
     as_of: NaiveDate,
     currency: Option<&str>,
     monthly_discount_rate: f64,
+) -> Result<LtvReport, LtvError> {
+    fit_with(
+        store,
+        as_of,
+        currency,
+        monthly_discount_rate,
+        FitOptions::default(),
+    )
+    .await
+}
+
+/// [`fit`] with other fit options (a penalizer for small order books).
+pub async fn fit_with(
+    store: &Store,
+    as_of: NaiveDate,
+    currency: Option<&str>,
+    monthly_discount_rate: f64,
+    options: FitOptions,
 ) -> Result<LtvReport, LtvError> {
     let end = as_of
         .succ_opt()
@@ -134,7 +152,6 @@ pub async fn fit(
     .map_err(|e| LtvError::Worker(e.to_string()))?;
     let summaries: Vec<Rfm> = report_rows.iter().map(|(_, r)| *r).collect();
     let fits = tokio::task::spawn_blocking(move || {
-        let options = FitOptions::default();
         let bg = BgNbd::fit(&summaries, &options)?;
         let gg = GammaGamma::fit(&summaries, &options);
         Ok::<_, ClvError>((bg, gg))

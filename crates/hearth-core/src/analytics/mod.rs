@@ -6,8 +6,14 @@
 
 pub mod clv;
 pub mod contact_sentiment;
+pub mod engagement;
+pub mod facts;
+pub mod intel;
+pub mod journey;
+pub mod lead;
 pub mod ltv;
 pub mod rescore;
 pub mod score;
 pub mod sentiment;
+pub mod signals;
 pub mod vader;

@@ -15,6 +15,10 @@ pub enum DomainError {
     },
     #[error("unknown phone region {0:?}: expected a two-letter country code such as US or GB")]
     InvalidRegion(String),
+    #[error(
+        "unknown time zone {0:?}: expected an IANA name such as Europe/London or America/New_York"
+    )]
+    InvalidTimeZone(String),
     #[error("invalid handle {0:?}: it must not be empty")]
     InvalidHandle(String),
     #[error("a contact needs a name or at least one email or phone")]

@@ -95,8 +95,11 @@ impl Store {
                        WHERE o.contact_id = c.id AND o.status = 'completed') AS "ltv!: i64",
                       (SELECT json_group_array(json_object('kind', kind, 'value', value))
                          FROM (SELECT kind, value FROM contact_identities
-                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
+                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String",
+                      intel.score AS "score?: i64", intel.tier AS "tier?",
+                      intel.needs_attention AS "attention?"
                FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+               LEFT JOIN contact_intel intel ON intel.contact_id = c.id
                WHERE c.id = ?"#,
             id
         )
@@ -117,6 +120,9 @@ impl Store {
             identities: &row.identities,
             last_contact_at: row.last_contact_at,
             ltv: row.ltv,
+            score: row.score,
+            tier: row.tier.as_deref(),
+            attention: row.attention,
         })
     }
 
@@ -179,8 +185,11 @@ impl Store {
                        WHERE o.contact_id = c.id AND o.status = 'completed') AS "ltv!: i64",
                       (SELECT json_group_array(json_object('kind', kind, 'value', value))
                          FROM (SELECT kind, value FROM contact_identities
-                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String"
+                               WHERE contact_id = c.id ORDER BY kind, id)) AS "identities!: String",
+                      intel.score AS "score?: i64", intel.tier AS "tier?",
+                      intel.needs_attention AS "attention?"
                FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+               LEFT JOIN contact_intel intel ON intel.contact_id = c.id
                WHERE c.merged_into IS NULL
                  AND (?1 IS NULL OR c.status = ?1)
                  AND (?2 IS NULL
@@ -189,7 +198,10 @@ impl Store {
                       OR EXISTS (SELECT 1 FROM contact_identities ci
                                  WHERE ci.contact_id = c.id
                                    AND (ci.value LIKE ?2 ESCAPE '\' OR ci.value = ?3)))
+                 AND (?6 != 'needs_attention' OR intel.needs_attention IS NOT NULL)
                ORDER BY
+                   CASE WHEN ?6 = 'needs_attention' THEN intel.attention_rank END DESC,
+                   CASE WHEN ?6 = 'top_score' THEN intel.score END DESC,
                    CASE WHEN ?6 = 'recent'
                         THEN max(coalesce(c.last_inbound_at, c.last_outbound_at),
                                  coalesce(c.last_outbound_at, c.last_inbound_at)) END DESC,
@@ -220,6 +232,9 @@ impl Store {
                     identities: &r.identities,
                     last_contact_at: r.last_contact_at,
                     ltv: r.ltv,
+                    score: r.score,
+                    tier: r.tier.as_deref(),
+                    attention: r.attention,
                 })
             })
             .collect()
@@ -567,6 +582,9 @@ struct Row<'a> {
     identities: &'a str,
     last_contact_at: Option<i64>,
     ltv: i64,
+    score: Option<i64>,
+    tier: Option<&'a str>,
+    attention: Option<String>,
 }
 
 fn summary(row: Row<'_>) -> Result<ContactSummary, StoreError> {
@@ -593,6 +611,9 @@ fn summary(row: Row<'_>) -> Result<ContactSummary, StoreError> {
         updated_at: row.updated_at,
         last_contact_at: row.last_contact_at,
         lifetime_value_minor: row.ltv,
+        score: row.score,
+        tier: row.tier.and_then(hearth_types::Tier::parse),
+        attention: row.attention,
     })
 }
 

@@ -62,6 +62,12 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    #[error("cannot encode {what} as JSON")]
+    Encode {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("unknown value in column {column}: {source}")]
     BadEnum {
         column: &'static str,

@@ -12,6 +12,7 @@ mod cursors;
 mod error;
 mod import_orders;
 mod inbox;
+mod intel;
 mod interactions;
 mod mail;
 mod mail_batch;
@@ -36,6 +37,7 @@ use sqlx::sqlite::{
 pub use contacts::{ContactFilter, ContactMatch};
 pub use error::StoreError;
 pub use import_orders::{ContactCounts, OrderCounts, OrderImportCounts};
+pub use intel::{IntelRow, Previous, RawFacts, RawInteraction};
 pub use interactions::{ScoringRow, UpsertReport};
 pub use mail::{FolderState, IncomingMail, MailBatchReport, EMAIL_SOURCE};
 pub use outbox::{OutboxItem, SendOutcome};
@@ -56,7 +58,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// An open business database. Cheap to clone; clones share the pool.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     path: PathBuf,
     region: Arc<RwLock<Region>>,
 }

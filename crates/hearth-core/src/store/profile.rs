@@ -71,6 +71,7 @@ impl Store {
         tx.commit()
             .await
             .map_err(StoreError::query("finish reading a profile"))?;
+        let intel = self.contact_intel(id).await?;
         let mut channels = Vec::with_capacity(rows.len());
         for row in &rows {
             channels.push(ChannelCount {
@@ -99,6 +100,7 @@ impl Store {
                 &scored,
                 crate::now_ms(),
             ),
+            intel,
         })
     }
 }
