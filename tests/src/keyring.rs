@@ -4,10 +4,11 @@
 //! [`SecretService::env`] and stores its mail passwords there (the `keyring` crate with
 //! `sync-secret-service`), never in the desktop keyring of whoever runs the tests.
 //!
-//! The bus has no service directories: on a standard session bus, the first call to
-//! `org.freedesktop.secrets` before our daemon has claimed the name makes dbus-daemon
-//! *activate* a second gnome-keyring-daemon (with the real `~/.local/share/keyrings` and
-//! no unlocked collection), which then wins the name. Here nothing is ever activated.
+//! The bus ([`crate::bus`]) has no service directories: on a standard session bus, the
+//! first call to `org.freedesktop.secrets` before our daemon has claimed the name makes
+//! dbus-daemon *activate* a second gnome-keyring-daemon (with the real
+//! `~/.local/share/keyrings` and no unlocked collection), which then wins the name. Here
+//! nothing is ever activated.
 //!
 //! `--unlock` with the password on stdin makes gnome-keyring create a `login` collection,
 //! unlock it and point the `default` alias at it, which is where keyring 3 and `secret-tool`
@@ -15,7 +16,7 @@
 //! Needs `dbus` (dbus-daemon, dbus-send) and `gnome-keyring`; `libsecret-tools` for
 //! [`SecretService::secret_tool`].
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -23,26 +24,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use crate::process::{log_tail, random_hex, ChildGuard};
-
-/// A session bus config like /usr/share/dbus-1/session.conf, minus service activation.
-fn bus_config(socket: &Path) -> String {
-    format!(
-        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-        socket.display()
-    )
-}
 
 /// The running bus + keyring; dropping it stops both and removes the folder.
 pub struct SecretService {
@@ -73,31 +54,10 @@ impl SecretService {
         )?;
 
         // The socket goes in our folder, so nothing is left in /tmp even after SIGKILL.
-        let config = dir.path().join("bus.conf");
-        std::fs::write(&config, bus_config(&dir.path().join("bus")))?;
-        let mut bus = ChildGuard::new(
-            Command::new("dbus-daemon")
-                .args(["--nofork", "--print-address=1"])
-                .arg(format!("--config-file={}", config.display()))
-                .env("XDG_DATA_HOME", &data)
-                .env("XDG_RUNTIME_DIR", &runtime)
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .context("cannot start dbus-daemon: apt-get install dbus")?,
-        );
-        let stdout = bus
-            .child
-            .stdout
-            .take()
-            .context("no stdout from dbus-daemon")?;
-        let mut address = String::new();
-        BufReader::new(stdout).read_line(&mut address)?;
-        let address = address.trim().to_owned();
-        if address.is_empty() {
-            bail!("dbus-daemon exited without printing its address");
-        }
+        let (bus, address) = crate::bus::start(
+            dir.path(),
+            &[("XDG_DATA_HOME", &data), ("XDG_RUNTIME_DIR", &runtime)],
+        )?;
 
         let password = random_hex(8)?;
         let log_path = dir.path().join("gnome-keyring.log");

@@ -1,9 +1,11 @@
 //! Support for the end-to-end tests: the built binaries, throwaway data folders, and a
 //! real desktop session (Xvfb, a private D-Bus session bus, tauri-driver with WebKitGTK's
 //! WebKitWebDriver) driving the real app, real mail servers (Dovecot IMAP/IMAPS and an
-//! aiosmtpd SMTP server sharing one Maildir) and a private Secret Service keyring.
+//! aiosmtpd SMTP server sharing one Maildir), a private Secret Service keyring and a
+//! stand-in notification daemon.
 //! Everything listens on 127.0.0.1 or a private display/bus and is killed when the test ends.
 
+mod bus;
 pub mod corpus;
 pub mod desk;
 pub mod desktop;
@@ -11,6 +13,7 @@ pub mod imap_probe;
 pub mod keyring;
 mod maildir;
 pub mod mailserver;
+pub mod notifications;
 mod process;
 pub mod testca;
 
@@ -18,6 +21,7 @@ pub use desk::Desk;
 pub use imap_probe::{ImapProbe, Selected};
 pub use keyring::SecretService;
 pub use mailserver::{wait_until, MailServer, SmtpMessage};
+pub use notifications::{NotificationServer, Recorded};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
