@@ -7,11 +7,15 @@
 mod commands;
 mod contacts;
 mod error;
+mod intel;
 mod mail;
 mod providers;
 mod state;
 
 use hearth_core::Registry;
+
+/// Whether the tray icon exists (then closing the window hides it).
+struct TrayReady(bool);
 
 /// Starts the app.
 pub fn run() {
@@ -28,12 +32,34 @@ pub fn run() {
             let registry = Registry::from_env()?;
             let state = tauri::async_runtime::block_on(state::AppState::load(registry));
             app.manage(state);
+            app.manage(intel::PendingOpen::default());
+            // No tray host (some desktops have none) is not fatal: the window stays.
+            let tray = intel::create_tray(app.handle());
+            if let Err(e) = &tray {
+                tracing::warn!(error = %e, "no tray icon");
+            }
+            app.manage(TrayReady(tray.is_ok()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<state::AppState>();
                 state.restart_jobs(&handle).await;
             });
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            use tauri::Manager;
+            // Close to the tray: syncing and analysis go on; "Quit Hearth" in the tray
+            // menu ends the app. Without a tray, closing quits as usual.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let tray = window
+                    .app_handle()
+                    .try_state::<TrayReady>()
+                    .is_some_and(|t| t.0);
+                if tray && std::env::var_os("HEARTH_CLOSE_QUITS").is_none() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
@@ -63,6 +89,10 @@ pub fn run() {
             providers::remove_provider,
             providers::send_sms,
             providers::start_call,
+            intel::intel_settings,
+            intel::set_intel_settings,
+            intel::hot_leads,
+            intel::take_open_contact,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

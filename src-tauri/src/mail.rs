@@ -88,23 +88,13 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, Comma
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<(), CommandError> {
-    if let Some(job) = state.mail.lock().await.as_ref() {
-        job.sync_now().await;
-    }
-    if let Some(job) = state.providers.lock().await.as_ref() {
-        job.sync_now().await;
-    }
+    state.sync_now().await;
     Ok(())
 }
 
 #[tauri::command]
 pub async fn pause_sync(state: State<'_, AppState>, paused: bool) -> Result<(), CommandError> {
-    if let Some(job) = state.mail.lock().await.as_ref() {
-        job.pause(paused).await;
-    }
-    if let Some(job) = state.providers.lock().await.as_ref() {
-        job.pause(paused).await;
-    }
+    state.pause(paused).await;
     Ok(())
 }
 

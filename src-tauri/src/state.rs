@@ -1,9 +1,10 @@
-//! What the shell holds between commands: the registry, the open business, and the mail
-//! and provider jobs that keep that business in step while the app runs.
+//! What the shell holds between commands: the registry, the open business, and the mail,
+//! provider and analysis jobs that keep that business in step while the app runs.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use hearth_core::analytics::intel::AnalysisJob;
 use hearth_core::events::{CoreEvent, EventSink};
 use hearth_core::mail::job::MailJob;
 use hearth_core::providers::job::ProviderJob;
@@ -18,6 +19,9 @@ const MAIL_POLL: Duration = Duration::from_secs(300);
 /// How often the provider job looks for due polls and sends (each provider polls on its
 /// own interval from Settings).
 const PROVIDER_TICK: Duration = Duration::from_secs(5);
+/// How often the analysis looks for changed contacts (a pass with nothing to do is one
+/// indexed count).
+const ANALYSIS_TICK: Duration = Duration::from_secs(5);
 
 pub struct AppState {
     pub registry: Registry,
@@ -25,14 +29,28 @@ pub struct AppState {
     pub secrets: Arc<dyn SecretStore>,
     pub mail: Mutex<Option<MailJob>>,
     pub providers: Mutex<Option<ProviderJob>>,
+    pub analysis: Mutex<Option<AnalysisJob>>,
 }
 
-/// Core events go to the webview as `core-event`.
-struct WebviewEvents(tauri::AppHandle);
+/// Core events go to the webview as `core-event`; hot leads become desktop notifications
+/// and the tray follows the analysis.
+struct ShellEvents {
+    app: tauri::AppHandle,
+    store: Store,
+}
 
-impl EventSink for WebviewEvents {
+impl EventSink for ShellEvents {
     fn emit(&self, event: CoreEvent) {
-        if let Err(e) = self.0.emit("core-event", &event) {
+        match &event {
+            CoreEvent::HotLeads { leads } => {
+                crate::intel::notify(&self.app, self.store.clone(), leads.clone())
+            }
+            CoreEvent::IntelUpdated { .. } => {
+                crate::intel::refresh_tray(&self.app, self.store.clone())
+            }
+            _ => {}
+        }
+        if let Err(e) = self.app.emit("core-event", &event) {
             tracing::debug!(error = %e, "cannot forward a core event");
         }
     }
@@ -56,6 +74,7 @@ impl AppState {
             secrets: Arc::new(KeyringSecrets),
             mail: Mutex::new(None),
             providers: Mutex::new(None),
+            analysis: Mutex::new(None),
         }
     }
 
@@ -79,8 +98,20 @@ impl AppState {
         if let Some(job) = providers.take() {
             job.stop(Duration::from_secs(10)).await;
         }
+        let mut analysis = self.analysis.lock().await;
+        if let Some(job) = analysis.take() {
+            job.stop(Duration::from_secs(10)).await;
+        }
         if let Ok(store) = self.store().await {
-            let events = Arc::new(WebviewEvents(app.clone()));
+            let events = Arc::new(ShellEvents {
+                app: app.clone(),
+                store: store.clone(),
+            });
+            *analysis = Some(AnalysisJob::start(
+                store.clone(),
+                events.clone(),
+                ANALYSIS_TICK,
+            ));
             *slot = Some(MailJob::start(
                 store.clone(),
                 Arc::clone(&self.secrets),
@@ -93,6 +124,33 @@ impl AppState {
                 events,
                 PROVIDER_TICK,
             ));
+        }
+    }
+
+    /// Runs an analysis pass now (after settings change).
+    pub async fn nudge_analysis(&self) {
+        if let Some(job) = self.analysis.lock().await.as_ref() {
+            job.nudge();
+        }
+    }
+
+    /// Syncs mail and providers now.
+    pub async fn sync_now(&self) {
+        if let Some(job) = self.mail.lock().await.as_ref() {
+            job.sync_now().await;
+        }
+        if let Some(job) = self.providers.lock().await.as_ref() {
+            job.sync_now().await;
+        }
+    }
+
+    /// Pauses or resumes mail and provider sync.
+    pub async fn pause(&self, paused: bool) {
+        if let Some(job) = self.mail.lock().await.as_ref() {
+            job.pause(paused).await;
+        }
+        if let Some(job) = self.providers.lock().await.as_ref() {
+            job.pause(paused).await;
         }
     }
 }

@@ -99,6 +99,9 @@ impl Desktop {
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
                 .env("HEARTH_DATA_DIR", data_dir)
                 .env("GDK_BACKEND", "x11")
+                // Closing the window hides it to the tray in real use; WebDriver's
+                // session end must end the app.
+                .env("HEARTH_CLOSE_QUITS", "1")
                 .envs(env.iter().map(|(k, v)| (k, v)))
                 // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it, WebDriver screenshots hang.
                 .stdout(driver_log.try_clone()?)
@@ -148,7 +151,16 @@ impl Desktop {
     pub async fn wait_for_text(&self, css: &str, want: impl Fn(&str) -> bool) -> Result<String> {
         let started = Instant::now();
         loop {
-            let text = self.wait_for(css).await?.text().await?;
+            // The element can be replaced between finding and reading it (a list
+            // re-rendering): read again.
+            let text = match self.wait_for(css).await?.text().await {
+                Ok(text) => text,
+                Err(_) if started.elapsed() < Duration::from_secs(20) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             if want(&text) {
                 return Ok(text);
             }

@@ -2,9 +2,9 @@
 
 use hearth_types::{
     AppStatus, CommandError, ContactEdit, ContactInput, ContactProfile, ContactSummary,
-    ContactsRequest, CreateBusiness, InboxEntry, MailAccountInput, MailAccountView, MessageHtml,
-    ProviderInput, ProviderView, SendReply, SendResult, StartCall, SyncStatus, TimelinePage,
-    TimelineRequest,
+    ContactsRequest, CreateBusiness, InboxEntry, IntelSettings, MailAccountInput, MailAccountView,
+    MessageHtml, ProviderInput, ProviderView, SendReply, SendResult, StartCall, SyncStatus,
+    TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,6 +14,42 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// Calls `on_id` with the contact id each time the shell asks to open a contact (a
+/// notification's or the tray's "open"), including an ask made before the page was
+/// ready. Listens for the page's lifetime.
+pub fn on_open_contact(on_id: yew::Callback<i64>) {
+    let take = {
+        let on_id = on_id.clone();
+        move || {
+            let on_id = on_id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(Some(id)) =
+                    invoke::<_, Option<i64>>("take_open_contact", &NoArgs {}).await
+                {
+                    on_id.emit(id);
+                }
+            });
+        }
+    };
+    let on_event = take.clone();
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |_event: JsValue| on_event());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = tauri_listen("open-contact", &handler).await {
+            web_sys::console::warn_1(&e);
+        }
+        // The listener lives as long as the page.
+        handler.forget();
+        // An ask that came before we listened.
+        take();
+    });
 }
 
 async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, CommandError> {
@@ -230,4 +266,17 @@ pub async fn set_provider(input: &ProviderInput) -> Result<ProviderView, Command
 /// Places an AI call through VAPI (queued in the outbox first).
 pub async fn start_call(request: &StartCall) -> Result<SendResult, CommandError> {
     invoke("start_call", &Request { request }).await
+}
+
+pub async fn intel_settings() -> Result<IntelSettings, CommandError> {
+    invoke("intel_settings", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct Settings<'a> {
+    settings: &'a IntelSettings,
+}
+
+pub async fn set_intel_settings(settings: &IntelSettings) -> Result<IntelSettings, CommandError> {
+    invoke("set_intel_settings", &Settings { settings }).await
 }

@@ -1,5 +1,8 @@
 //! `hearth bench timeline`: how fast the timeline reads on a big business, and how that
 //! compares with the very same SQL run by the `sqlite3` command-line shell on the same file.
+//! `hearth bench analysis`: a full rescoring of the same business (every interaction's
+//! sentiment, then every contact's lead score, journey, next action and lifetime value),
+//! and an incremental pass after 1,000 contacts change.
 //!
 //! Figures are printed, never asserted: timings on shared machines are for reading.
 
@@ -33,6 +36,103 @@ pub enum BenchCmd {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Full rescoring of a seeded business: sentiment, lead scores, journey, LTV.
+    Analysis {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        interactions: u32,
+        /// The benchmark database (shared with `bench timeline`); reused when it exists.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+/// The seeded history ends here (2025-11-21): the analysis runs an hour later.
+const BENCH_AS_OF: i64 = 1_763_683_200_000;
+
+fn bench_file(file: Option<PathBuf>, contacts: u32, interactions: u32) -> anyhow::Result<PathBuf> {
+    Ok(match file {
+        Some(path) => path,
+        None => Registry::from_env()?
+            .data_dir()
+            .join("bench")
+            .join(format!("timeline-{contacts}-{interactions}.sqlite")),
+    })
+}
+
+async fn analysis(
+    ctx: &Ctx,
+    contacts: u32,
+    interactions: u32,
+    file: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use hearth_core::analytics::intel::{analyze, Scope};
+    use hearth_core::analytics::rescore::rescore_sentiment;
+    use hearth_core::events::NoEvents;
+
+    let path = bench_file(file, contacts, interactions)?;
+    if !path.exists() {
+        seed(&path, contacts, interactions).await?;
+    }
+    let store = Store::open(&path).await?;
+    let now = BENCH_AS_OF + 3_600_000;
+    let started = Instant::now();
+    let sentiment = rescore_sentiment(&store, true, &|_| {}).await?;
+    let sentiment_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let full = analyze(&store, &NoEvents, Scope::All, now).await?;
+    let full_s = started.elapsed().as_secs_f64();
+    let (hot, warm, cold, attention) = store.intel_counts().await?;
+    // 1,000 contacts change (as a sync would mark them); then the pass the app makes.
+    let ids: Vec<i64> = (1..=1_000)
+        .map(|i| i * i64::from(contacts.max(1000)) / 1_000)
+        .collect();
+    store.mark_for_analysis(&ids).await?;
+    let started = Instant::now();
+    let incremental = analyze(&store, &NoEvents, Scope::Changed, now).await?;
+    let incremental_s = started.elapsed().as_secs_f64();
+    store.close().await;
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "file": path,
+            "contacts": contacts,
+            "interactions": interactions,
+            "sentiment": { "scanned": sentiment.scanned, "changed": sentiment.changed, "seconds": sentiment_s },
+            "analysis": { "contacts": full.contacts, "seconds": full_s, "refitted": full.refitted,
+                          "hot": hot, "warm": warm, "cold": cold, "needs_attention": attention },
+            "incremental": { "contacts": incremental.contacts, "seconds": incremental_s },
+            "total_seconds": sentiment_s + full_s,
+        }));
+    }
+    println!(
+        "{} ({contacts} contacts, {interactions} interactions)",
+        path.display()
+    );
+    println!(
+        "sentiment rescoring   {:>9} interactions scanned, {:>9} changed  {:>7.2} s",
+        sentiment.scanned, sentiment.changed, sentiment_s
+    );
+    println!(
+        "lead/journey/LTV      {:>9} contacts ({} customers refitted)          {:>7.2} s  ({:.0} contacts/s)",
+        full.contacts,
+        full.refitted.unwrap_or(0),
+        full_s,
+        full.contacts as f64 / full_s.max(1e-9)
+    );
+    println!(
+        "full rescoring total                                                {:>7.2} s",
+        sentiment_s + full_s
+    );
+    println!(
+        "incremental pass      {:>9} changed contacts                          {:>7.2} s",
+        incremental.contacts, incremental_s
+    );
+    println!("tiers: {hot} hot, {warm} warm, {cold} cold; {attention} need attention");
+    if let Some(note) = &full.ltv_note {
+        println!("lifetime value: {note}");
+    }
+    Ok(())
 }
 
 /// Draws one benchmark request.
@@ -58,19 +158,20 @@ const CHANNELS: &[Channel] = &[
 ];
 
 pub async fn run(ctx: &Ctx, cmd: BenchCmd) -> anyhow::Result<()> {
-    let BenchCmd::Timeline {
-        contacts,
-        interactions,
-        runs,
-        file,
-    } = cmd;
-    let path = match file {
-        Some(path) => path,
-        None => Registry::from_env()?
-            .data_dir()
-            .join("bench")
-            .join(format!("timeline-{contacts}-{interactions}.sqlite")),
+    let (contacts, interactions, runs, file) = match cmd {
+        BenchCmd::Timeline {
+            contacts,
+            interactions,
+            runs,
+            file,
+        } => (contacts, interactions, runs, file),
+        BenchCmd::Analysis {
+            contacts,
+            interactions,
+            file,
+        } => return analysis(ctx, contacts, interactions, file).await,
     };
+    let path = bench_file(file, contacts, interactions)?;
     let seed_seconds = if path.exists() {
         None
     } else {
@@ -220,7 +321,7 @@ async fn seed(path: &Path, contacts: u32, interactions: u32) -> anyhow::Result<f
         contacts,
         interactions,
         seed: 1,
-        as_of: 1_763_683_200_000,
+        as_of: BENCH_AS_OF,
     };
     let mut last = Instant::now();
     demo::seed(&store, &options, |done, total| {

@@ -320,3 +320,15 @@ impl LeadWeights {
         Ok(())
     }
 }
+
+/// The intelligence settings the Settings view edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntelSettings {
+    pub weights: LeadWeights,
+    /// "22:00-07:00", or empty for none.
+    pub quiet_hours: String,
+    /// IANA name, for best contact hours.
+    pub time_zone: String,
+    /// Desktop notifications for hot leads.
+    pub notify_hot_leads: bool,
+}

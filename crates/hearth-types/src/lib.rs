@@ -23,8 +23,8 @@ pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError}
 pub use error::CommandError;
 pub use inbox::InboxEntry;
 pub use intel::{
-    ContactIntel, ContextTouch, CustomerContext, Engagement, HotLead, LeadFactor, LeadWeights,
-    LtvFigures, Stage, Tier,
+    ContactIntel, ContextTouch, CustomerContext, Engagement, HotLead, IntelSettings, LeadFactor,
+    LeadWeights, LtvFigures, Stage, Tier,
 };
 pub use mail::{
     MailAccountInput, MailAccountView, SendReply, SendResult, SourceStatus, SyncStatus,

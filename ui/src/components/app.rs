@@ -57,6 +57,19 @@ enum View {
 fn shell(props: &ShellProps) -> Html {
     let error = use_state(|| None::<String>);
     let view = use_state(|| View::Timeline);
+    // A notification or the tray asked for a contact: (id, how many asks so far).
+    let open_contact = use_state(|| None::<(i64, u32)>);
+    {
+        let (view, open_contact) = (view.clone(), open_contact.clone());
+        use_effect_with((), move |_| {
+            let asks = std::rc::Rc::new(std::cell::Cell::new(0u32));
+            api::on_open_contact(Callback::from(move |id: i64| {
+                asks.set(asks.get() + 1);
+                open_contact.set(Some((id, asks.get())));
+                view.set(View::Contacts);
+            }));
+        });
+    }
     let on_key = {
         let view = view.clone();
         use_callback((), move |action: KeyAction, _| match action {
@@ -142,7 +155,7 @@ fn shell(props: &ShellProps) -> Html {
                 match *view {
                     View::Inbox => html! { <InboxView key={current_id.clone()} /> },
                     View::Timeline => html! { <TimelineView key={current_id.clone()} /> },
-                    View::Contacts => html! { <ContactsView key={current_id.clone()} /> },
+                    View::Contacts => html! { <ContactsView key={current_id.clone()} open={*open_contact} /> },
                     View::Settings => html! { <SettingsView key={current_id.clone()} /> },
                 }
             }

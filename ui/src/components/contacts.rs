@@ -11,14 +11,31 @@ use crate::api;
 use crate::hooks::{use_load, Load};
 use crate::state::contact_form::ContactForm;
 
+#[derive(Properties, PartialEq)]
+pub struct ContactsProps {
+    /// A contact to show, asked for from outside (a notification, the tray), with a
+    /// counter so asking twice for the same one opens it again.
+    #[prop_or_default]
+    pub open: Option<(i64, u32)>,
+}
+
 #[function_component(ContactsView)]
-pub fn contacts_view() -> Html {
+pub fn contacts_view(props: &ContactsProps) -> Html {
     let search = use_state(String::new);
-    let selected = use_state(|| None::<i64>);
+    let selected = use_state(|| props.open.map(|(id, _)| id));
     let sort = use_state(ContactSort::default);
     // Open form, if any; `saves` counts saves so the list and profile load again.
     let form = use_state(|| None::<ContactForm>);
     let saves = use_state(|| 0u32);
+    {
+        let (selected, form) = (selected.clone(), form.clone());
+        use_effect_with(props.open, move |open| {
+            if let Some((id, _)) = open {
+                form.set(None);
+                selected.set(Some(*id));
+            }
+        });
+    }
     let list = use_load(
         ((*search).clone(), *sort, *saves),
         |(search, sort, _): (String, ContactSort, u32)| async move {
@@ -99,10 +116,8 @@ pub fn contacts_view() -> Html {
                     { tab(ContactSort::Name, "A–Z") }
                     { tab(ContactSort::Recent, "Recent") }
                     { tab(ContactSort::TopLtv, "Top LTV") }
-                    <button class="tab" disabled=true
-                        title="Needs attention ranks customers by P(alive) and sentiment trend; it arrives with customer intelligence.">
-                        { "Needs attention" }
-                    </button>
+                    { tab(ContactSort::TopScore, "Top score") }
+                    { tab(ContactSort::NeedsAttention, "Needs attention") }
                 </div>
                 <div class="contacts-bar">
                     <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
@@ -160,6 +175,8 @@ fn contact_row(props: &ContactRowProps) -> Html {
         ContactSort::Recent => c
             .last_contact_at
             .map(|at| format!("last contact {}", format::time(at))),
+        ContactSort::TopScore => c.score.map(|s| format!("lead score {s}")),
+        ContactSort::NeedsAttention => c.attention.clone(),
         ContactSort::Name => None,
     }
     .or(who)
@@ -167,7 +184,14 @@ fn contact_row(props: &ContactRowProps) -> Html {
     html! {
         <li class={classes!("contact-row", props.selected.then_some("on"))} data-id={c.id.to_string()}>
             <button onclick={props.onclick.clone()}>
-                <span class="name">{ &c.name }</span>
+                <span class="name">
+                    { &c.name }
+                    if let (Some(tier), Some(score)) = (c.tier, c.score) {
+                        <span class={classes!("tier-badge", tier.as_str())} title={format!("lead score {score}")}>
+                            { format!("{} {score}", tier.as_str()) }
+                        </span>
+                    }
+                </span>
                 <span class={classes!("status-badge", c.status.as_str())}>{ c.status.as_str() }</span>
                 <span class="sub">{ detail }</span>
             </button>
@@ -282,8 +306,87 @@ fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html 
                     } }
                 </p>
             }
-            <p class="not-connected">{ "Lead score and predicted lifetime value appear here once customer intelligence is switched on (not connected yet)." }</p>
+            { intel_section(p) }
         </div>
+    }
+}
+
+fn hours(ms: i64) -> String {
+    let min = ms / 60_000;
+    match min {
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{:.1} h", m as f64 / 60.0),
+        m => format!("{:.1} d", m as f64 / 1440.0),
+    }
+}
+
+/// Lead score with its factors, journey, next action, engagement and lifetime value.
+fn intel_section(p: &ContactProfile) -> Html {
+    let Some(i) = &p.intel else {
+        return html! {
+            <p id="profile-intel" class="not-connected" data-state="pending">
+                { "Lead score, journey and predicted value appear after the next analysis (a few seconds)." }
+            </p>
+        };
+    };
+    let e = &i.engagement;
+    html! {
+        <section id="profile-intel" class="intel" data-state="ready">
+            if let Some(why) = &i.needs_attention {
+                <p id="needs-attention" class="attention" role="status">{ format!("Needs attention: {why}") }</p>
+            }
+            <div class="intel-head">
+                <div class={classes!("score", i.tier.as_str())} id="lead-score" data-tier={i.tier.as_str()}>
+                    <span class="value">{ i.score }</span>
+                    <span class="tier">{ format!("{} lead", i.tier.as_str()) }</span>
+                </div>
+                <div class="journey">
+                    <div id="journey-stage" data-stage={i.stage.as_str()}>
+                        <span class="label">{ "Journey: " }</span><strong>{ i.stage.label() }</strong>
+                        <span class="why">{ format!(" — {}", i.stage_reason) }</span>
+                    </div>
+                    <div id="next-action">
+                        <span class="label">{ "Next: " }</span><strong>{ &i.next_action }</strong>
+                        <span class="why">{ format!(" — {}", i.next_reason) }</span>
+                    </div>
+                </div>
+            </div>
+            <ul id="lead-factors" class="factors">
+                { for i.factors.iter().map(|f| html! {
+                    <li data-key={f.key.clone()} class={if f.points < 0 { "minus" } else { "plus" }}>
+                        <span class="points">{ format!("{:+}", f.points) }</span>{ &f.reason }
+                    </li>
+                }) }
+            </ul>
+            if let Some(l) = &i.ltv {
+                <dl id="profile-ltv" class="figures">
+                    <div><dt>{ "P(alive)" }</dt><dd class="p-alive">{ format!("{:.2}", l.p_alive) }</dd></div>
+                    <div><dt>{ "Expected orders, 52 weeks" }</dt><dd>{ format!("{:.2}", l.expected_purchases_52w) }</dd></div>
+                    <div><dt>{ format!("Predicted 12-month value ({})", l.currency) }</dt>
+                        <dd class="clv">{ l.clv_12m_minor.map(|v| format::money(v, &l.currency)).unwrap_or_else(|| "—".into()) }</dd></div>
+                </dl>
+            }
+            <dl id="profile-engagement" class="engagement">
+                if let Some(r) = e.response_rate {
+                    <div><dt>{ "We answered" }</dt><dd>{ format!("{:.0}%", r * 100.0) }</dd></div>
+                }
+                if let Some(ms) = e.our_response_ms {
+                    <div><dt>{ "Our reply time" }</dt><dd>{ hours(ms) }</dd></div>
+                }
+                if let Some(ms) = e.their_response_ms {
+                    <div><dt>{ "Their reply time" }</dt><dd>{ hours(ms) }</dd></div>
+                }
+                if let Some(c) = e.preferred_channel {
+                    <div><dt>{ "Prefers" }</dt><dd>{ channel_label(c) }</dd></div>
+                }
+                if !e.best_hours.is_empty() {
+                    <div><dt>{ format!("Best hours ({})", e.time_zone) }</dt>
+                        <dd>{ e.best_hours.iter().map(|h| format!("{h:02}:00")).collect::<Vec<_>>().join(", ") }</dd></div>
+                }
+                <div title={if e.missing.is_empty() { String::new() } else { format!("missing: {}", e.missing.join(", ")) }}>
+                    <dt>{ "Profile complete" }</dt><dd>{ format!("{}%", e.completeness) }</dd></div>
+            </dl>
+        </section>
     }
 }
 

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod first_start;
 pub mod format;
 pub mod inbox;
+pub mod intel_settings;
 pub mod providers;
 pub mod settings;
 pub mod sync_panel;

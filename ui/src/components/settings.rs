@@ -4,6 +4,7 @@
 use hearth_types::MailAccountView;
 use yew::prelude::*;
 
+use super::intel_settings::IntelCard;
 use super::providers::ProvidersCard;
 use super::sync_panel::SyncPanel;
 use crate::hooks::{use_settings, Settings};
@@ -23,6 +24,7 @@ pub fn settings_view() -> Html {
                         <AccountList settings={settings.clone()} />
                     </section>
                     <ProvidersCard />
+                    <IntelCard />
                 </div>
                 <section id="mail-add-card" class="card">
                     <AccountForm key={form_generation} settings={settings} />

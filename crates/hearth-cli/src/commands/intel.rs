@@ -59,7 +59,7 @@ fn parse_tier(s: &str) -> Result<Tier, String> {
 
 /// Brings changed contacts up to date before a reading command.
 pub async fn refresh(store: &Store) -> anyhow::Result<AnalysisReport> {
-    Ok(intel::analyze(store, &NoEvents, Scope::Changed, hearth_core::now_ms()).await?)
+    Ok(intel::analyze_due(store, &NoEvents, hearth_core::now_ms()).await?)
 }
 
 pub async fn analyze(ctx: &Ctx, args: AnalyzeArgs) -> anyhow::Result<()> {

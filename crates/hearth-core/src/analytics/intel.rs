@@ -223,6 +223,95 @@ pub async fn analyze(
     Ok(report)
 }
 
+const FULL_DAY: &str = "intel_full_day";
+
+/// The pass a running app makes: everyone once a day (reasons like "waiting for 3 h" and
+/// "last heard from 2 months ago" age without any change), else only changed contacts.
+pub async fn analyze_due(
+    store: &Store,
+    events: &dyn EventSink,
+    now: i64,
+) -> Result<AnalysisReport, AnalysisError> {
+    let today = DateTime::from_timestamp_millis(now)
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default();
+    if store.setting(FULL_DAY).await?.as_deref() != Some(today.as_str()) {
+        let report = analyze(store, events, Scope::All, now).await?;
+        store.set_setting(FULL_DAY, &today).await?;
+        return Ok(report);
+    }
+    if store.count_dirty_contacts().await? == 0 && !store.ltv_model_stale(&today).await? {
+        return Ok(AnalysisReport::default());
+    }
+    analyze(store, events, Scope::Changed, now).await
+}
+
+/// A running analysis: a pass every `tick` when something changed, at once when nudged.
+pub struct AnalysisJob {
+    nudge: std::sync::Arc<tokio::sync::Notify>,
+    stop: tokio::sync::watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for AnalysisJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnalysisJob").finish_non_exhaustive()
+    }
+}
+
+impl AnalysisJob {
+    pub fn start(
+        store: Store,
+        events: std::sync::Arc<dyn EventSink>,
+        tick: std::time::Duration,
+    ) -> AnalysisJob {
+        let nudge = std::sync::Arc::new(tokio::sync::Notify::new());
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let woken = std::sync::Arc::clone(&nudge);
+        let handle = tokio::spawn(async move {
+            loop {
+                match analyze_due(&store, events.as_ref(), crate::now_ms()).await {
+                    Ok(r) if r.contacts > 0 => tracing::debug!(
+                        contacts = r.contacts,
+                        hot = r.hot,
+                        ms = r.elapsed_ms,
+                        "analysis pass"
+                    ),
+                    Ok(_) => {}
+                    // The marks stay: the next pass tries again.
+                    Err(e) => tracing::warn!(error = %e, "analysis pass failed"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(tick) => {}
+                    _ = woken.notified() => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+        });
+        AnalysisJob {
+            nudge,
+            stop,
+            handle,
+        }
+    }
+
+    /// Runs a pass soon (after a sync or an import).
+    pub fn nudge(&self) {
+        self.nudge.notify_one();
+    }
+
+    /// Stops after the pass in hand (each chunk is one transaction: an abort loses
+    /// nothing but time).
+    pub async fn stop(self, timeout: std::time::Duration) {
+        let _ = self.stop.send(true);
+        let mut handle = self.handle;
+        if tokio::time::timeout(timeout, &mut handle).await.is_err() {
+            handle.abort();
+            let _ = handle.await;
+        }
+    }
+}
+
 type Concluded = (Vec<IntelRow>, Vec<(i64, Option<i64>)>, Vec<HotLeadAlert>);
 
 /// The rules over one chunk; `fresh` holds new lifetime values when the model was

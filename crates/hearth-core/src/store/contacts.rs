@@ -201,6 +201,7 @@ impl Store {
                  AND (?6 != 'needs_attention' OR intel.needs_attention IS NOT NULL)
                ORDER BY
                    CASE WHEN ?6 = 'needs_attention' THEN intel.attention_rank END DESC,
+                   CASE WHEN ?6 = 'needs_attention' THEN intel.score END DESC,
                    CASE WHEN ?6 = 'top_score' THEN intel.score END DESC,
                    CASE WHEN ?6 = 'recent'
                         THEN max(coalesce(c.last_inbound_at, c.last_outbound_at),

@@ -616,3 +616,20 @@ fn context_line(
     }
     format!("{line} — {}", parts.join("; "))
 }
+
+impl Store {
+    /// Marks these contacts for the next analysis pass.
+    pub async fn mark_for_analysis(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let json = ids_json(ids);
+        sqlx::query!(
+            "INSERT INTO intel_dirty (contact_id) \
+             SELECT c.id FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?1)) \
+             ON CONFLICT (contact_id) DO UPDATE SET seq = seq + 1",
+            json
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("mark contacts"))?;
+        Ok(())
+    }
+}
