@@ -184,8 +184,8 @@ fn contact_row(props: &ContactRowProps) -> Html {
     html! {
         <li class={classes!("contact-row", props.selected.then_some("on"))} data-id={c.id.to_string()}>
             <button onclick={props.onclick.clone()}>
-                <span class="name">
-                    { &c.name }
+                <span class="name-line">
+                    <span class="name">{ &c.name }</span>
                     if let (Some(tier), Some(score)) = (c.tier, c.score) {
                         <span class={classes!("tier-badge", tier.as_str())} title={format!("lead score {score}")}>
                             { format!("{} {score}", tier.as_str()) }

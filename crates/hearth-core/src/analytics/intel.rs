@@ -89,6 +89,8 @@ pub async fn analyze(
         // gradient tolerance (1e-5, what `lifetimes` fits to) with more iterations, then
         // lifetimes' advice, a small L2 penalty, keeping the best point found.
         let mut fitted = ltv::fit(store, today, None, discount).await;
+        // (options, what it says, whether it can help a spend model that diverged: a looser
+        // tolerance cannot)
         let fallbacks = [
             (
                 FitOptions {
@@ -97,32 +99,47 @@ pub async fn analyze(
                     ..FitOptions::default()
                 },
                 "fitted to scipy's gradient tolerance 1e-5",
+                false,
             ),
             (
                 FitOptions {
                     penalizer_coef: PENALIZER,
-                    max_iterations: 5_000,
                     strict: false,
                     ..FitOptions::default()
                 },
                 "fitted with a small L2 penalty (lifetimes' advice for small order books)",
+                true,
             ),
         ];
-        for (options, how) in fallbacks {
-            let Err(LtvError::Model(plain)) = &fitted else {
-                break;
+        for (options, how, helps_spend) in fallbacks {
+            // A failed BG/NBD fit, or a spend model that did not fit, tries the next way.
+            let why = match &fitted {
+                Err(LtvError::Model(e)) => e.to_string(),
+                Ok(f) => match &f.gamma_gamma {
+                    Err(_) if !helps_spend => continue,
+                    Err(e) => format!("spend model: {e}"),
+                    Ok(_) => break,
+                },
+                Err(_) => break,
             };
-            let plain = plain.to_string();
-            fitted = ltv::fit_with(store, today, None, discount, options).await;
-            if let Ok(f) = &fitted {
-                report.ltv_note = Some(format!(
-                    "no fit at full precision ({plain}); {how}{}",
-                    if f.bgnbd.converged {
-                        ""
-                    } else {
-                        ", not fully converged"
-                    }
-                ));
+            let next = ltv::fit_with(store, today, None, discount, options).await;
+            let better = match (&fitted, &next) {
+                (Err(_), _) => true,
+                (Ok(_), Ok(n)) => n.gamma_gamma.is_ok(),
+                (Ok(_), Err(_)) => false,
+            };
+            if better {
+                if let Ok(f) = &next {
+                    report.ltv_note = Some(format!(
+                        "no fit at full precision ({why}); {how}{}",
+                        if f.bgnbd.converged {
+                            ""
+                        } else {
+                            ", not fully converged"
+                        }
+                    ));
+                }
+                fitted = next;
             }
         }
         let map = match fitted {
