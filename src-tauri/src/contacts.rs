@@ -35,3 +35,45 @@ pub async fn update_contact(
         .await
         .map_err(from_store)
 }
+
+/// Probable duplicates, surest first.
+#[tauri::command]
+pub async fn duplicates(
+    state: State<'_, AppState>,
+) -> Result<Vec<hearth_types::DuplicatePair>, CommandError> {
+    state
+        .store()
+        .await?
+        .find_duplicates(100)
+        .await
+        .map_err(from_store)
+}
+
+/// Merges `other` into `keep` (undoable).
+#[tauri::command]
+pub async fn merge_contacts(
+    state: State<'_, AppState>,
+    keep: i64,
+    other: i64,
+) -> Result<hearth_types::MergeResult, CommandError> {
+    state
+        .store()
+        .await?
+        .merge_contacts(keep, other)
+        .await
+        .map_err(from_store)
+}
+
+/// Undoes a merge; the contact that stands on its own again.
+#[tauri::command]
+pub async fn undo_merge(
+    state: State<'_, AppState>,
+    merge_id: i64,
+) -> Result<ContactSummary, CommandError> {
+    state
+        .store()
+        .await?
+        .undo_merge(merge_id)
+        .await
+        .map_err(from_store)
+}

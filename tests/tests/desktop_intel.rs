@@ -157,6 +157,50 @@ async fn hot_leads_notify_open_and_explain_themselves() {
     assert!((0.0..=1.0).contains(&p), "{p_alive}");
     desktop.screenshot("32-customer-ltv").await.unwrap();
 
+    // Duplicates: the demo has people who share a name; merging one pair moves their
+    // history, and Undo puts it back.
+    desktop.click("#contact-duplicates").await.unwrap();
+    desktop.wait_for("#duplicates .dup-pair").await.unwrap();
+    let pairs_before: usize = serde_json::from_value(
+        desktop
+            .js("return document.querySelectorAll('#duplicates .dup-pair').length;")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    desktop.screenshot("34-duplicates").await.unwrap();
+    desktop
+        .click("#duplicates .dup-pair:first-child .dup-side:first-child .keep")
+        .await
+        .unwrap();
+    desktop
+        .wait_for_text("#merge-result", |t| t.starts_with("Merged into"))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let n: usize = serde_json::from_value(
+            desktop
+                .js("return document.querySelectorAll('#duplicates .dup-pair').length;")
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        if n + 1 == pairs_before {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{n} pairs after a merge"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    desktop.click("#merge-undo").await.unwrap();
+    desktop
+        .wait_for_text("#merge-result", |t| t.starts_with("Undone"))
+        .await
+        .unwrap();
+
     // Settings: the weights are editable; a heavier budget weight re-scores at once.
     desktop.click("#nav-settings").await.unwrap();
     desktop

@@ -280,3 +280,31 @@ struct Settings<'a> {
 pub async fn set_intel_settings(settings: &IntelSettings) -> Result<IntelSettings, CommandError> {
     invoke("set_intel_settings", &Settings { settings }).await
 }
+
+pub async fn duplicates() -> Result<Vec<hearth_types::DuplicatePair>, CommandError> {
+    invoke("duplicates", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Merge {
+    keep: i64,
+    other: i64,
+}
+
+pub async fn merge_contacts(
+    keep: i64,
+    other: i64,
+) -> Result<hearth_types::MergeResult, CommandError> {
+    invoke("merge_contacts", &Merge { keep, other }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Undo {
+    merge_id: i64,
+}
+
+pub async fn undo_merge(merge_id: i64) -> Result<ContactSummary, CommandError> {
+    invoke("undo_merge", &Undo { merge_id }).await
+}

@@ -153,3 +153,26 @@ pub struct ContactEdit {
     #[serde(default)]
     pub remove: Vec<Identity>,
 }
+
+/// Two contacts that are probably one person, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicatePair {
+    pub a: ContactSummary,
+    pub b: ContactSummary,
+    /// 0–1, higher is surer.
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// What a merge moved to the kept contact; `merge_id` undoes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeResult {
+    pub merge_id: i64,
+    pub kept: ContactSummary,
+    pub merged_id: i64,
+    pub identities: i64,
+    pub interactions: i64,
+    pub orders: i64,
+    pub deals: i64,
+    pub tasks: i64,
+}

@@ -17,7 +17,7 @@ mod timeline;
 
 pub use contact::{
     ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,
-    ContactsRequest, Deal, OrderStats, Task,
+    ContactsRequest, Deal, DuplicatePair, MergeResult, OrderStats, Task,
 };
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;

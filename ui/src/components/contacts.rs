@@ -5,6 +5,7 @@ use hearth_types::{ContactProfile, ContactSort, ContactSummary, ContactsRequest,
 use yew::prelude::*;
 
 use super::contact_form::ContactFormView;
+use super::duplicates::DuplicatesView;
 use super::format;
 use super::timeline::{channel_label, TimelineView};
 use crate::api;
@@ -27,11 +28,13 @@ pub fn contacts_view(props: &ContactsProps) -> Html {
     // Open form, if any; `saves` counts saves so the list and profile load again.
     let form = use_state(|| None::<ContactForm>);
     let saves = use_state(|| 0u32);
+    let show_duplicates = use_state(|| false);
     {
-        let (selected, form) = (selected.clone(), form.clone());
+        let (selected, form, dup) = (selected.clone(), form.clone(), show_duplicates.clone());
         use_effect_with(props.open, move |open| {
             if let Some((id, _)) = open {
                 form.set(None);
+                dup.set(false);
                 selected.set(Some(*id));
             }
         });
@@ -121,6 +124,11 @@ pub fn contacts_view(props: &ContactsProps) -> Html {
                 </div>
                 <div class="contacts-bar">
                     <div id="contacts-status" class="status" data-loading={loading.to_string()}>{ status }</div>
+                    <button id="contact-duplicates" type="button" aria-pressed={show_duplicates.to_string()}
+                        onclick={{
+                            let (show, form) = (show_duplicates.clone(), form.clone());
+                            Callback::from(move |_: MouseEvent| { form.set(None); show.set(!*show); })
+                        }}>{ "Duplicates" }</button>
                     <button id="contact-new" type="button" class="primary" onclick={on_new}
                         disabled={form.is_some()}>{ "+ New contact" }</button>
                 </div>
@@ -129,8 +137,10 @@ pub fn contacts_view(props: &ContactsProps) -> Html {
                         let id = c.id;
                         let selected_handle = selected.clone();
                         let form_handle = form.clone();
+                        let dup_handle = show_duplicates.clone();
                         let onclick = Callback::from(move |_: MouseEvent| {
                             form_handle.set(None);
+                            dup_handle.set(false);
                             selected_handle.set(Some(id));
                         });
                         html! { <ContactRow key={c.id} contact={c.clone()} selected={*selected == Some(c.id)} sort={*sort} {onclick} /> }
@@ -140,6 +150,11 @@ pub fn contacts_view(props: &ContactsProps) -> Html {
             <section class="contact-detail">
                 if let Some(initial) = (*form).clone() {
                     <ContactFormView {initial} {on_saved} {on_cancel} />
+                } else if *show_duplicates {
+                    <DuplicatesView on_changed={{
+                        let saves = saves.clone();
+                        Callback::from(move |()| saves.set(*saves + 1))
+                    }} />
                 } else if let Some(id) = *selected {
                     <Profile key={format!("{id}-{}", *saves)} {id} {on_edit} />
                     <TimelineView key={format!("contact-{id}-{}", *saves)} contact_id={Some(id)} />

@@ -4,6 +4,7 @@ pub mod app;
 pub mod business_menu;
 pub mod contact_form;
 pub mod contacts;
+pub mod duplicates;
 pub mod first_start;
 pub mod format;
 pub mod inbox;

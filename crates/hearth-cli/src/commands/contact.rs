@@ -41,6 +41,17 @@ pub enum ContactCmd {
     },
     /// Show one contact: by id, email or phone.
     Show { contact: String },
+    /// Probable duplicates (same mailbox, same national number, same or similar names),
+    /// surest first, with the reasons.
+    Duplicates {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Merge OTHER into KEEP: identities, interactions, orders, deals and tasks move to
+    /// KEEP. Prints the merge id that `contact unmerge` takes.
+    Merge { keep: String, other: String },
+    /// Undo a merge by its id.
+    Unmerge { merge_id: i64 },
 }
 
 pub async fn run(ctx: &Ctx, cmd: ContactCmd) -> anyhow::Result<()> {
@@ -105,6 +116,49 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
             Ok(())
         }
         ContactCmd::Show { contact } => print_one(ctx, &store.find_contact(&contact).await?),
+        ContactCmd::Duplicates { limit } => {
+            let pairs = store.find_duplicates(limit).await?;
+            if ctx.json {
+                return output::json(&pairs);
+            }
+            if pairs.is_empty() {
+                println!("no probable duplicates");
+            }
+            for p in &pairs {
+                println!(
+                    "{:.2}  #{} {}  ~  #{} {}",
+                    p.score, p.a.id, p.a.name, p.b.id, p.b.name
+                );
+                for r in &p.reasons {
+                    println!("        {r}");
+                }
+            }
+            Ok(())
+        }
+        ContactCmd::Merge { keep, other } => {
+            let keep = store.find_contact(&keep).await?.id;
+            let other = store.find_contact(&other).await?.id;
+            let m = store.merge_contacts(keep, other).await?;
+            if ctx.json {
+                return output::json(&m);
+            }
+            println!(
+                "merged #{} into #{} {}: {} identities, {} interactions, {} orders, {} deals, {} tasks moved (undo: hearth contact unmerge {})",
+                m.merged_id, m.kept.id, m.kept.name, m.identities, m.interactions, m.orders, m.deals, m.tasks, m.merge_id
+            );
+            Ok(())
+        }
+        ContactCmd::Unmerge { merge_id } => {
+            let c = store.undo_merge(merge_id).await?;
+            if ctx.json {
+                return output::json(&c);
+            }
+            println!(
+                "merge {merge_id} undone: #{} {} stands on its own again",
+                c.id, c.name
+            );
+            Ok(())
+        }
     }
 }
 

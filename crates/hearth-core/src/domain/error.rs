@@ -19,6 +19,10 @@ pub enum DomainError {
         "unknown time zone {0:?}: expected an IANA name such as Europe/London or America/New_York"
     )]
     InvalidTimeZone(String),
+    #[error("contact {0} cannot be merged into itself")]
+    SameContact(i64),
+    #[error("merge {0} was already undone")]
+    AlreadyUndone(i64),
     #[error("invalid handle {0:?}: it must not be empty")]
     InvalidHandle(String),
     #[error("a contact needs a name or at least one email or phone")]

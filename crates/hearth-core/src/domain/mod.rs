@@ -1,6 +1,7 @@
 //! Validated domain values. Everything that enters the store from a user, a file or a
 //! provider passes through here first, so the store only ever sees normalized data.
 
+pub mod duplicates;
 mod error;
 mod identity;
 mod records;

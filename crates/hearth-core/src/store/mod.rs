@@ -16,6 +16,7 @@ mod intel;
 mod interactions;
 mod mail;
 mod mail_batch;
+mod merge;
 mod orders;
 mod outbox;
 mod profile;
