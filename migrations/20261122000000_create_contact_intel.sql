@@ -123,3 +123,14 @@ WHEN new.contact_id IS NOT NULL BEGIN
     INSERT INTO intel_dirty (contact_id) VALUES (new.contact_id)
         ON CONFLICT (contact_id) DO UPDATE SET seq = seq + 1;
 END;
+
+-- Marking a conversation done (or snoozing it) changes what to do next.
+CREATE TRIGGER intel_dirty_inbox_insert AFTER INSERT ON inbox_state BEGIN
+    INSERT INTO intel_dirty (contact_id) VALUES (new.contact_id)
+        ON CONFLICT (contact_id) DO UPDATE SET seq = seq + 1;
+END;
+
+CREATE TRIGGER intel_dirty_inbox_update AFTER UPDATE OF done_through, snoozed_until ON inbox_state BEGIN
+    INSERT INTO intel_dirty (contact_id) VALUES (new.contact_id)
+        ON CONFLICT (contact_id) DO UPDATE SET seq = seq + 1;
+END;

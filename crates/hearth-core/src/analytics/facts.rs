@@ -61,6 +61,9 @@ pub struct Facts {
     pub last_order_at: Option<i64>,
     pub open_deals: Vec<OpenDeal>,
     pub ltv: Option<LtvFigures>,
+    /// Inbox marks: answered up to here (done), or put off until then (snoozed).
+    pub done_through: Option<i64>,
+    pub snoozed_until: Option<i64>,
 }
 
 impl Facts {
@@ -82,6 +85,8 @@ impl Facts {
             last_order_at: None,
             open_deals: Vec::new(),
             ltv: None,
+            done_through: None,
+            snoozed_until: None,
         }
     }
 
@@ -91,6 +96,16 @@ impl Facts {
             .rev()
             .find(|t| t.direction == direction && t.is_conversation())
             .map(|t| t.at)
+    }
+
+    /// Their newest message or call when it still waits for an answer: newer than our
+    /// newest one and than the owner's "done" mark, and not snoozed at `now`.
+    pub fn waiting(&self, now: i64) -> Option<i64> {
+        let last_in = self.last(Direction::Inbound)?;
+        let answered = self.last(Direction::Outbound).is_some_and(|o| o >= last_in)
+            || self.done_through.is_some_and(|d| d >= last_in);
+        let snoozed = self.snoozed_until.is_some_and(|s| s > now);
+        (!answered && !snoozed).then_some(last_in)
     }
 
     /// Is a customer: bought something or is marked as one.

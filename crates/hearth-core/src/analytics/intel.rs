@@ -425,6 +425,8 @@ fn facts_of(r: &RawFacts, ltv: Option<LtvFigures>, now: i64) -> Facts {
         })
         .collect();
     f.ltv = ltv;
+    f.done_through = r.done_through;
+    f.snoozed_until = r.snoozed_until;
     let mut scored = Vec::new();
     let mut signals: BTreeMap<_, Seen> = BTreeMap::new();
     for i in &r.interactions {

@@ -126,7 +126,7 @@ pub fn next_action(
 ) -> (String, String) {
     let last_in = f.last(Direction::Inbound);
     let last_out = f.last(Direction::Outbound);
-    let waiting = last_in.filter(|i| last_out.is_none_or(|o| *i > o) && now - i <= 30 * DAY);
+    let waiting = f.waiting(now).filter(|i| now - i <= 30 * DAY);
     if let Some(at) = waiting {
         let who = if lead.tier == Tier::Hot {
             "hot lead "
@@ -225,11 +225,10 @@ pub fn next_action(
 
 /// Why the owner should look at this contact now, and how urgently (higher first).
 pub fn attention(f: &Facts, lead: &LeadScore, now: i64) -> Option<(String, i64)> {
-    let last_in = f.last(Direction::Inbound);
     let last_out = f.last(Direction::Outbound);
     let mut found: Vec<(String, i64)> = Vec::new();
     if lead.tier == Tier::Hot {
-        if let Some(at) = last_in.filter(|i| last_out.is_none_or(|o| *i > o)) {
+        if let Some(at) = f.waiting(now) {
             found.push((format!("hot lead waiting for {}", span(now - at)), 100));
         } else {
             match last_out {
@@ -432,6 +431,20 @@ mod tests {
             (d.2.as_str(), d.3.as_str()),
             ("Thank and upsell", "ordered 5 d ago")
         );
+    }
+
+    #[test]
+    fn done_and_snoozed_conversations_do_not_wait() {
+        let mut f = Facts::new(1, "x");
+        f.touches.push(touch(2 * H, Direction::Inbound));
+        assert_eq!(decide(&f).2, "Respond now");
+        f.done_through = Some(NOW - H);
+        assert_eq!(decide(&f).2, "Nurture");
+        f.done_through = None;
+        f.snoozed_until = Some(NOW + H);
+        assert_eq!(decide(&f).2, "Nurture");
+        f.snoozed_until = Some(NOW - 1);
+        assert_eq!(decide(&f).2, "Respond now");
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub struct RawFacts {
     pub time_zone: Option<String>,
     pub has_notes: bool,
     pub merged: bool,
+    /// The owner marked the conversation done up to here, or snoozed it until then.
+    pub done_through: Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// The dirty mark read with these facts, if any.
     pub dirty_seq: Option<i64>,
     /// Oldest first.
@@ -227,8 +230,10 @@ impl Store {
                               WHERE i.contact_id = c.id AND i.kind = 'phone') AS "has_phone!: bool",
                       d.seq AS "dirty_seq?: i64",
                       p.tier AS "prev_tier?", p.hot_since, p.last_inbound_at AS "prev_inbound?: i64",
-                      p.ltv AS "prev_ltv?"
+                      p.ltv AS "prev_ltv?",
+                      ib.done_through AS "done_through?: i64", ib.snoozed_until AS "snoozed_until?: i64"
                FROM contacts c
+               LEFT JOIN inbox_state ib ON ib.contact_id = c.id
                LEFT JOIN companies co ON co.id = c.company_id
                LEFT JOIN intel_dirty d ON d.contact_id = c.id
                LEFT JOIN contact_intel p ON p.contact_id = c.id
@@ -253,6 +258,8 @@ impl Store {
                 time_zone: c.time_zone,
                 has_notes: c.has_notes,
                 merged: c.merged,
+                done_through: c.done_through,
+                snoozed_until: c.snoozed_until,
                 dirty_seq: c.dirty_seq,
                 previous: c.prev_tier.map(|tier| Previous {
                     tier,
