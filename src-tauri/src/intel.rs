@@ -148,13 +148,9 @@ pub fn notify(app: &AppHandle, store: Store, alerts: Vec<HotLeadAlert>) {
         let notifier = Notifier::new("Hearth").with_quiet_hours(quiet_hours(&store).await);
         let messages = hot_lead_messages(&alerts);
         let _ = tokio::task::spawn_blocking(move || {
-            let now = chrono_local_time();
+            let now = chrono::Local::now().time();
             for m in messages {
-                let alert = Alert {
-                    contact_id: m.contact_id,
-                    summary: m.summary,
-                    body: escape(&m.body),
-                };
+                let alert = Alert::plain(m.contact_id, &m.summary, &m.body);
                 let opener = app.clone();
                 let on_open: Box<dyn FnOnce(i64) + Send> =
                     Box::new(move |id| open_contact(&opener, id));
@@ -171,17 +167,6 @@ pub fn notify(app: &AppHandle, store: Store, alerts: Vec<HotLeadAlert>) {
         })
         .await;
     });
-}
-
-fn chrono_local_time() -> chrono::NaiveTime {
-    chrono::Local::now().time()
-}
-
-/// Notification bodies may be read as markup.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Creates the tray icon with its menu.

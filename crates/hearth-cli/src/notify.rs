@@ -22,23 +22,12 @@ pub async fn quiet_hours(store: &Store) -> anyhow::Result<Option<QuietHours>> {
     }
 }
 
-/// Markup-safe text: notification servers may read the body as HTML-like markup.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Shows the notifications for `alerts` now and says what happened to each.
 pub fn announce(alerts: &[HotLeadAlert], quiet: Option<QuietHours>) -> anyhow::Result<()> {
     let notifier = Notifier::new("Hearth").with_quiet_hours(quiet);
     let now = chrono::Local::now().time();
     for m in hot_lead_messages(alerts) {
-        let alert = Alert {
-            contact_id: m.contact_id,
-            summary: m.summary.clone(),
-            body: escape(&m.body),
-        };
+        let alert = Alert::plain(m.contact_id, &m.summary, &m.body);
         match notifier.deliver(&alert, now, None)? {
             Delivery::Shown { id } => println!("notified: {} (notification {id})", m.summary),
             Delivery::Quiet => println!("quiet hours: not notified: {}", m.summary),

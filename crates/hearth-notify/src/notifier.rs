@@ -28,6 +28,21 @@ pub struct Alert {
     pub body: String,
 }
 
+impl Alert {
+    /// An alert whose body is plain text: `&`, `<` and `>` are escaped so a server that
+    /// reads markup shows them as written.
+    pub fn plain(contact_id: i64, summary: &str, body: &str) -> Alert {
+        Alert {
+            contact_id,
+            summary: summary.to_owned(),
+            body: body
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+        }
+    }
+}
+
 /// What [`Notifier::deliver`] did with an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
@@ -147,5 +162,20 @@ impl Notifier {
                 .map_err(|source| NotifyError::Listen { id, source })?;
         }
         Ok(Delivery::Shown { id })
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+
+    #[test]
+    fn plain_bodies_are_escaped_for_markup_servers() {
+        let a = Alert::plain(7, "Hot lead: A & B", "Score 90 — <b>budget</b> & timeline");
+        assert_eq!(a.summary, "Hot lead: A & B");
+        assert_eq!(
+            a.body,
+            "Score 90 — &lt;b&gt;budget&lt;/b&gt; &amp; timeline"
+        );
     }
 }
