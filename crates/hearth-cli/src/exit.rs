@@ -31,6 +31,15 @@ fn code(err: &anyhow::Error) -> u8 {
         {
             return BAD_INPUT;
         }
+        if let Some(e) = cause.downcast_ref::<hearth_core::campaigns::CampaignError>() {
+            use hearth_core::campaigns::CampaignError;
+            return match e {
+                CampaignError::Invalid(_) | CampaignError::WrongState { .. } => BAD_INPUT,
+                CampaignError::Store(e) => store_code(e).unwrap_or(DATABASE),
+                CampaignError::Mail(e) => mail_code(e),
+                CampaignError::Provider(e) => provider_code(e),
+            };
+        }
         if let Some(e) = cause.downcast_ref::<hearth_core::mail::MailError>() {
             return mail_code(e);
         }

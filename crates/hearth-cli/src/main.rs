@@ -72,6 +72,9 @@ enum Command {
     Call(commands::providers::CallCmd),
     /// Who opted out of texts or calls (campaigns and sends honour it).
     Optouts(commands::providers::OptOutArgs),
+    /// Campaigns: create from a spec, review, launch, pause, resume, stop, run, results.
+    #[command(subcommand)]
+    Campaign(commands::campaign::CampaignCmd),
     /// Build the demo business.
     #[command(subcommand)]
     Demo(DemoCmd),
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
             Command::Contact(cmd) => commands::contact::run(&ctx, cmd).await,
             Command::Timeline(args) => commands::timeline::run(&ctx, args).await,
             Command::Demo(cmd) => commands::demo::run(&ctx, cmd).await,
+            Command::Campaign(cmd) => commands::campaign::run(&ctx, cmd).await,
             Command::Inbox(args) => commands::inbox::run(&ctx, args).await,
             Command::Import(cmd) => commands::import::run(&ctx, cmd).await,
             Command::Mail(cmd) => commands::mail::run(&ctx, cmd).await,

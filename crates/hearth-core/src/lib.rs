@@ -43,6 +43,7 @@
 
 pub mod analytics;
 pub mod business;
+pub mod campaigns;
 pub mod demo;
 pub mod domain;
 pub mod events;

@@ -6,6 +6,7 @@
 //! the user's locale, the core converts at its edges. Money is in minor units (`i64`) or
 //! micro-units for provider costs, never floating point.
 
+mod campaign;
 mod contact;
 mod enums;
 mod error;
@@ -15,6 +16,12 @@ mod mail;
 mod providers;
 mod timeline;
 
+pub use campaign::{
+    Audience, AudienceMember, AudiencePreview, CallContent, CampaignDetail, CampaignKind,
+    CampaignResults, CampaignReview, CampaignSpec, CampaignStatus, CampaignSummary, EmailContent,
+    Exclusion, MissingVariable, Pace, RecipientRow, RecipientStatus, Schedule, SendWindow,
+    SmsContent, Step, StepChannel, StepPreview,
+};
 pub use contact::{
     ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,
     ContactsRequest, Deal, DuplicatePair, MergeResult, OrderStats, Task,

@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod business;
+pub mod campaign;
 pub mod contact;
 pub mod demo;
 pub mod dev;

@@ -305,6 +305,24 @@ pub async fn examine(
     })
 }
 
+/// Whether the open folder holds a message with this Message-ID (`UID SEARCH HEADER`):
+/// the evidence that a send whose answer was lost did go out.
+pub async fn has_message_id(
+    session: &mut Session,
+    host: &str,
+    message_id: &str,
+) -> Result<bool, MailError> {
+    let id: String = message_id
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n'))
+        .collect();
+    let query = format!("HEADER Message-ID \"{id}\"");
+    let found = step(host, "searching a folder", session.uid_search(&query))
+        .await?
+        .map_err(|e| imap_error(host, "UID SEARCH", e))?;
+    Ok(!found.is_empty())
+}
+
 /// UIDs above `after` with their sizes, ascending.
 pub async fn new_uids(
     session: &mut Session,

@@ -79,6 +79,9 @@ async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -
         Err(e) => return retry(e),
     };
     let parsed = super::convert::parse(&item.payload);
+    // A Bcc (campaigns copy the business's own mailbox) is in the stored message but is
+    // an envelope recipient only: it never travels in the headers.
+    let (bcc, wire) = split_bcc(&item.payload);
     let draft = Draft {
         from: parsed
             .from
@@ -86,7 +89,12 @@ async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -
             .map(|p| p.address.clone())
             .unwrap_or_default(),
         to: parsed.to.iter().map(|p| p.address.clone()).collect(),
-        cc: parsed.cc.iter().map(|p| p.address.clone()).collect(),
+        cc: parsed
+            .cc
+            .iter()
+            .map(|p| p.address.clone())
+            .chain(bcc)
+            .collect(),
         subject: String::new(),
         body: String::new(),
         in_reply_to: None,
@@ -100,7 +108,7 @@ async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -
             }
         }
     };
-    match smtp::send(&account, &password, &envelope, &item.payload).await {
+    match smtp::send(&account, &password, &envelope, &wire).await {
         Ok(()) => {
             if let Err(e) = append_to_sent(&account, &password, &item.payload).await {
                 // Sent is a convenience copy; the message itself went out.
@@ -135,4 +143,64 @@ async fn append_to_sent(
     let result = imap::append(&mut session, host, &sent.name, raw).await;
     let _ = imap::step(host, "logging out", session.logout()).await;
     result
+}
+
+/// The Bcc addresses of a stored message, and its bytes without the Bcc header.
+pub fn split_bcc(raw: &[u8]) -> (Vec<String>, Vec<u8>) {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 2)
+        .unwrap_or(raw.len());
+    let (head, body) = raw.split_at(end);
+    let mut kept: Vec<u8> = Vec::with_capacity(raw.len());
+    let mut bcc_value = String::new();
+    let mut in_bcc = false;
+    for line in head.split_inclusive(|b| *b == b'\n') {
+        let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if !folded {
+            in_bcc = line.len() > 4 && line[..4].eq_ignore_ascii_case(b"bcc:");
+            if in_bcc {
+                bcc_value.push_str(&String::from_utf8_lossy(&line[4..]));
+                continue;
+            }
+        } else if in_bcc {
+            bcc_value.push_str(&String::from_utf8_lossy(line));
+            continue;
+        }
+        kept.extend_from_slice(line);
+    }
+    kept.extend_from_slice(body);
+    if bcc_value.trim().is_empty() {
+        return (Vec::new(), raw.to_vec());
+    }
+    let header = format!("Bcc: {}\r\n\r\n", bcc_value.trim());
+    let parsed = mail_parser::MessageParser::default().parse(header.as_bytes());
+    let addresses = parsed
+        .and_then(|m| {
+            m.bcc().map(|a| {
+                a.iter()
+                    .filter_map(|addr| addr.address().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .unwrap_or_default();
+    (addresses, kept)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bcc_is_an_envelope_recipient_only() {
+        let raw = b"From: a@x.test\r\nTo: b@y.test\r\nBcc: shop@x.test,\r\n copy@x.test\r\nSubject: Hi\r\n\r\nBcc: in the body stays\r\n";
+        let (bcc, wire) = super::split_bcc(raw);
+        assert_eq!(bcc, vec!["shop@x.test", "copy@x.test"]);
+        let wire = String::from_utf8(wire).unwrap();
+        assert_eq!(
+            wire,
+            "From: a@x.test\r\nTo: b@y.test\r\nSubject: Hi\r\n\r\nBcc: in the body stays\r\n"
+        );
+        let plain = b"From: a@x.test\r\nTo: b@y.test\r\n\r\nhi";
+        assert_eq!(super::split_bcc(plain), (vec![], plain.to_vec()));
+    }
 }

@@ -60,6 +60,20 @@ fn describe_opt_out(o: &OptOut) -> String {
 
 /// Queues a text to `to` from the Telnyx number in Settings.
 pub async fn queue_sms(store: &Store, to: &str, text: &str) -> Result<OutboxItem, ProviderError> {
+    let (_, payload) = prepare_sms(store, to, text).await?;
+    let reference = format!("{REFERENCE_PREFIX}sms:{}", uuid::Uuid::new_v4());
+    Ok(store
+        .queue_outbox("sms", "telnyx", &payload, &reference)
+        .await?)
+}
+
+/// The exact `POST /messages` body for a text to `to` (normalized, checked against the
+/// opt-out ledger), with that number.
+pub async fn prepare_sms(
+    store: &Store,
+    to: &str,
+    text: &str,
+) -> Result<(String, Vec<u8>), ProviderError> {
     let settings = settings(store, Provider::Telnyx).await?;
     let from = settings.from_number.ok_or(ProviderError::InvalidSettings {
         provider: "telnyx",
@@ -75,16 +89,12 @@ pub async fn queue_sms(store: &Store, to: &str, text: &str) -> Result<OutboxItem
     }
     refuse_opted_out(store, "sms", &to).await?;
     let body = CreateMessage {
-        to,
+        to: to.clone(),
         from,
         text: text.to_owned(),
         messaging_profile_id: settings.messaging_profile_id,
     };
-    let payload = serde_json::to_vec(&body).unwrap_or_default();
-    let reference = format!("{REFERENCE_PREFIX}sms:{}", uuid::Uuid::new_v4());
-    Ok(store
-        .queue_outbox("sms", "telnyx", &payload, &reference)
-        .await?)
+    Ok((to, serde_json::to_vec(&body).unwrap_or_default()))
 }
 
 /// Queues a text answering a stored interaction: to the number that interaction was
@@ -126,25 +136,45 @@ pub async fn queue_call(
     name: Option<&str>,
     variables: Map<String, Value>,
 ) -> Result<OutboxItem, ProviderError> {
+    let reference = format!("{REFERENCE_PREFIX}call:{}", uuid::Uuid::new_v4());
+    let (_, payload) = prepare_call(store, to, name, variables, None, &reference).await?;
+    Ok(store
+        .queue_outbox("voice_ai", "vapi", &payload, &reference)
+        .await?)
+}
+
+/// The exact `POST /call` body for an AI call to `to` (checked against the opt-out
+/// ledger): the assistant in Settings unless `assistant` names another, and `reference`
+/// as the call's `name`, so a call whose answer was lost is recognised later.
+pub async fn prepare_call(
+    store: &Store,
+    to: &str,
+    name: Option<&str>,
+    variables: Map<String, Value>,
+    assistant: Option<&str>,
+    reference: &str,
+) -> Result<(String, Vec<u8>), ProviderError> {
     let settings = settings(store, Provider::Vapi).await?;
     let missing = |what: &str| ProviderError::InvalidSettings {
         provider: "vapi",
         reason: format!("no {what}; set it in Settings"),
     };
-    let assistant_id = settings
-        .assistant_id
-        .ok_or_else(|| missing("assistant id"))?;
+    let assistant_id = match assistant.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => a.to_owned(),
+        None => settings
+            .assistant_id
+            .ok_or_else(|| missing("assistant id"))?,
+    };
     let phone_number_id = settings
         .phone_number_id
         .ok_or_else(|| missing("phone number id"))?;
     let to = normalize_phone(to, store.region())?;
     refuse_opted_out(store, "voice_ai", &to).await?;
-    let reference = format!("{REFERENCE_PREFIX}call:{}", uuid::Uuid::new_v4());
     let body = CreateCall {
         assistant_id,
         phone_number_id,
         customer: Customer {
-            number: Some(to),
+            number: Some(to.clone()),
             name: name
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
@@ -153,12 +183,9 @@ pub async fn queue_call(
         },
         assistant_overrides: (!variables.is_empty())
             .then(|| json!({ "variableValues": Value::Object(variables) })),
-        name: reference.clone(),
+        name: reference.to_owned(),
     };
-    let payload = serde_json::to_vec(&body).unwrap_or_default();
-    Ok(store
-        .queue_outbox("voice_ai", "vapi", &payload, &reference)
-        .await?)
+    Ok((to, serde_json::to_vec(&body).unwrap_or_default()))
 }
 
 /// Sends every due text and call in the outbox.

@@ -7,6 +7,7 @@
 //! not a Hearth database is reported as such rather than "migrated".
 
 mod backup;
+mod campaigns;
 mod contacts;
 mod cursors;
 mod error;
@@ -35,6 +36,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use campaigns::{
+    CampaignRow, Candidate, DueRecipient, NewSend, OpenSend, RecipientReply, RecipientUpdate,
+};
 pub use contacts::{ContactFilter, ContactMatch};
 pub use error::StoreError;
 pub use import_orders::{ContactCounts, OrderCounts, OrderImportCounts};
