@@ -107,6 +107,41 @@ impl Desk {
         self.ok(&args, Some(&server.password));
     }
 
+    /// Sets VAPI and Telnyx up against the stand-in `sim`, plus any `extra` arguments.
+    pub fn connect_sim(&self, sim: &hearth_provider_sim::Sim, extra: &[&str]) {
+        let vapi = sim.vapi_base();
+        let assistant = sim.our_vapi_assistant_id();
+        let number_id = sim.our_vapi_phone_number_id();
+        let mut args = vec![
+            "provider",
+            "set",
+            "vapi",
+            "--base-url",
+            &vapi,
+            "--assistant-id",
+            &assistant,
+            "--phone-number-id",
+            &number_id,
+            "--key-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args, Some("sim-vapi-key\n"));
+        let telnyx = sim.telnyx_base();
+        let from = sim.our_telnyx_number();
+        let mut args = vec![
+            "provider",
+            "set",
+            "telnyx",
+            "--base-url",
+            &telnyx,
+            "--from-number",
+            &from,
+            "--key-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args, Some("sim-telnyx-key\n"));
+    }
+
     /// The business file.
     pub fn db(&self) -> PathBuf {
         let dir = self.data.path().join("businesses");

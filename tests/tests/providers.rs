@@ -27,37 +27,7 @@ fn start(rt: &tokio::runtime::Runtime, cfg: SimConfig) -> Sim {
 
 /// Sets both providers up on `desk` against `sim`.
 fn connect(desk: &Desk, sim: &Sim, extra: &[&str]) {
-    let vapi = sim.vapi_base();
-    let assistant = sim.our_vapi_assistant_id();
-    let number_id = sim.our_vapi_phone_number_id();
-    let mut args = vec![
-        "provider",
-        "set",
-        "vapi",
-        "--base-url",
-        &vapi,
-        "--assistant-id",
-        &assistant,
-        "--phone-number-id",
-        &number_id,
-        "--key-stdin",
-    ];
-    args.extend_from_slice(extra);
-    desk.ok(&args, Some("sim-vapi-key\n"));
-    let telnyx = sim.telnyx_base();
-    let from = sim.our_telnyx_number();
-    let mut args = vec![
-        "provider",
-        "set",
-        "telnyx",
-        "--base-url",
-        &telnyx,
-        "--from-number",
-        &from,
-        "--key-stdin",
-    ];
-    args.extend_from_slice(extra);
-    desk.ok(&args, Some("sim-telnyx-key\n"));
+    desk.connect_sim(sim, extra);
 }
 
 fn ids(desk: &Desk, channel: &str) -> Vec<String> {

@@ -282,7 +282,10 @@ pub async fn weights(ctx: &Ctx, args: WeightsArgs) -> anyhow::Result<()> {
 #[derive(Debug, Args)]
 pub struct SettingArgs {
     /// time-zone (IANA name, for best contact hours), quiet-hours ("22:00-07:00", or
-    /// "off"), discount-rate (monthly, for 12-month CLV). All are shown without a name.
+    /// "off"), discount-rate (monthly, for 12-month CLV), evidence-wait (minutes before a
+    /// campaign send with no record at the provider or in the mailbox counts as never
+    /// sent after a crash: "email=10,sms=240,call=2", or one number). All are shown
+    /// without a name.
     name: Option<String>,
     /// The new value; the current one is shown without it.
     value: Option<String>,
@@ -308,7 +311,7 @@ pub async fn setting(ctx: &Ctx, args: SettingArgs) -> anyhow::Result<()> {
 }
 
 async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(String, String)>> {
-    const NAMES: &str = "time-zone, quiet-hours or discount-rate";
+    const NAMES: &str = "time-zone, quiet-hours, discount-rate or evidence-wait";
     if let (Some(name), Some(value)) = (&args.name, &args.value) {
         match name.as_str() {
             "time-zone" => store.set_business_time_zone(value).await?,
@@ -342,6 +345,21 @@ async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(Str
                 // The model's values change: refit on the next pass.
                 store.set_setting("ltv_model_day", "").await?;
             }
+            "evidence-wait" => {
+                use hearth_core::campaigns::evidence::{apply_waits, WAIT_SETTING};
+                let mut probe = std::collections::HashMap::new();
+                probe.insert(hearth_types::StepChannel::Email, -1);
+                probe.insert(hearth_types::StepChannel::Sms, -1);
+                probe.insert(hearth_types::StepChannel::Call, -1);
+                apply_waits(&mut probe, value);
+                if probe.values().all(|v| *v < 0) {
+                    return Err(BadInput(format!(
+                        "evidence-wait {value:?}: minutes, e.g. 10 or email=10,sms=240,call=2"
+                    ))
+                    .into());
+                }
+                store.set_setting(WAIT_SETTING, value.trim()).await?;
+            }
             other => return Err(BadInput(format!("unknown setting {other:?}: use {NAMES}")).into()),
         }
     }
@@ -360,6 +378,14 @@ async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(Str
             "discount-rate".to_owned(),
             store.ltv_discount_rate().await?.to_string(),
         ),
+        ("evidence-wait".to_owned(), {
+            let waits = hearth_core::campaigns::evidence::waits(store).await?;
+            hearth_types::StepChannel::ALL
+                .iter()
+                .map(|c| format!("{c}={}", waits.get(c).copied().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
     ];
     Ok(match &args.name {
         Some(name) => {

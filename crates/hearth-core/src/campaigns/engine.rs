@@ -105,21 +105,37 @@ impl Engine {
                 self.reconcile(store, secrets, &run, &mut report).await?;
             }
             self.replies(store, &run, &mut report).await?;
+            let cancelled = store.cancel_unwanted_sends(id, now).await?;
+            if cancelled > 0 {
+                tracing::info!(campaign = id, cancelled, "queued sends withdrawn");
+                self.settle(store, &run, &mut report).await?;
+            }
             loop {
                 if store.campaign(id).await?.status != CampaignStatus::Active {
                     break;
                 }
                 let queued = self.select(store, &mut run, &mut report).await?;
-                if queued == 0 {
-                    break;
-                }
                 if !deliver {
                     break;
                 }
+                // Sends queued now, and earlier ones due again (a retry, a send the
+                // evidence showed never left).
+                let waiting = store
+                    .open_sends(id)
+                    .await?
+                    .iter()
+                    .any(|s| s.outbox_state == "pending" && s.outbox_due_at <= now);
+                if queued == 0 && !waiting {
+                    break;
+                }
+                store.cancel_unwanted_sends(id, now).await?;
                 if let Err(e) = deliver_outbox(store, secrets, events).await {
                     store.note_campaign(id, None, Some(&e.to_string())).await?;
                 }
                 self.settle(store, &run, &mut report).await?;
+                if queued == 0 {
+                    break;
+                }
             }
             let open = store.open_sends(id).await?;
             if store.unfinished_recipients(id).await? == 0 && open.is_empty() {
@@ -141,11 +157,12 @@ impl Engine {
                     report.busy = true;
                 }
             }
-            if open
-                .iter()
-                .any(|s| s.state == "queued" || s.outbox_state == "pending")
-            {
-                report.busy = true;
+            for s in open.iter().filter(|s| s.outbox_state == "pending") {
+                if s.outbox_due_at <= now {
+                    report.busy = true;
+                }
+                let at = s.outbox_due_at;
+                report.next_due = Some(report.next_due.map_or(at, |n| n.min(at)));
             }
             let waiting = run.waiting.clone().or_else(|| {
                 next.filter(|n| *n > now)

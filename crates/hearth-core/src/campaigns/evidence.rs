@@ -189,6 +189,12 @@ async fn calls(
         .filter_map(|raw| {
             serde_json::from_str::<serde_json::Value>(raw.get())
                 .ok()
+                // A call VAPI ended at once for its concurrency limit never rang.
+                .filter(|v| {
+                    !v.get("endedReason")
+                        .and_then(|r| r.as_str())
+                        .is_some_and(|r| r.contains("concurrency-limit"))
+                })
                 .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_owned))
         })
         .collect();

@@ -655,6 +655,7 @@ pub async fn control(
         });
     }
     if action == Control::Stop {
+        store.cancel_unwanted_sends(id, now).await?;
         store.finish_recipients(id, now).await?;
     }
     Ok(to)

@@ -82,6 +82,8 @@ async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -
     // A Bcc (campaigns copy the business's own mailbox) is in the stored message but is
     // an envelope recipient only: it never travels in the headers.
     let (bcc, wire) = split_bcc(&item.payload);
+    // A Bcc to our own address puts the copy in the mailbox already (campaigns do this).
+    let copied = bcc.iter().any(|a| account.is_own(a));
     let draft = Draft {
         from: parsed
             .from
@@ -109,6 +111,7 @@ async fn send_one(store: &Store, secrets: &dyn SecretStore, item: &OutboxItem) -
         }
     };
     match smtp::send(&account, &password, &envelope, &wire).await {
+        Ok(()) if copied => SendOutcome::Sent,
         Ok(()) => {
             if let Err(e) = append_to_sent(&account, &password, &item.payload).await {
                 // Sent is a convenience copy; the message itself went out.

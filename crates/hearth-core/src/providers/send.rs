@@ -345,6 +345,17 @@ async fn send_call(
     let call = vapi::client::create_call(api, &item.payload)
         .await
         .map_err(failure)?;
+    if let Some(reason) = call
+        .ended_reason
+        .as_deref()
+        .filter(|r| r.contains("concurrency-limit"))
+    {
+        // VAPI answers 201 with a call that ended before it started: nobody was called.
+        return Err(Failure::Retry(
+            format!("VAPI's concurrent-call limit was reached ({reason}); the call was not placed"),
+            60_000,
+        ));
+    }
     let interaction = NewInteraction {
         subject: Some(format!(
             "AI call · {}",

@@ -64,6 +64,8 @@ pub struct OpenSend {
     pub outbox_state: String,
     pub outbox_error: Option<String>,
     pub outbox_created_at: i64,
+    /// When the outbox will try it (pending rows).
+    pub outbox_due_at: i64,
     pub sent_at: Option<i64>,
 }
 
@@ -721,7 +723,7 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT s.id, s.recipient_id, s.step, s.channel, s.state,
                    o.id AS "outbox_id!: i64", o.state AS outbox_state, o.last_error,
-                   o.created_at AS outbox_created_at, o.sent_at
+                   o.created_at AS outbox_created_at, o.next_attempt_at, o.sent_at
                FROM campaign_sends s JOIN outbox o ON o.id = s.outbox_id
                WHERE s.campaign_id = ? AND s.state IN ('queued', 'sending', 'unknown')
                ORDER BY s.id"#,
@@ -742,9 +744,34 @@ impl Store {
                 outbox_state: r.outbox_state,
                 outbox_error: r.last_error,
                 outbox_created_at: r.outbox_created_at,
+                outbox_due_at: r.next_attempt_at,
                 sent_at: r.sent_at,
             })
             .collect())
+    }
+
+    /// Queued sends that must not go out any more: the person opted out (any channel,
+    /// any of their addresses) or replied since, or the campaign was stopped. Their outbox
+    /// rows fail before anyone sends them; returns how many.
+    pub async fn cancel_unwanted_sends(&self, campaign: i64, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET state = 'failed', updated_at = ?1, \
+                 last_error = 'not sent: the person opted out or replied first, or the campaign was stopped' \
+             WHERE state = 'pending' AND id IN ( \
+                 SELECT s.outbox_id FROM campaign_sends s \
+                 JOIN campaign_recipients r ON r.id = s.recipient_id \
+                 JOIN campaigns c ON c.id = s.campaign_id \
+                 WHERE s.campaign_id = ?2 AND s.state = 'queued' AND ( \
+                     c.status = 'cancelled' OR r.replied_at IS NOT NULL OR r.status = 'opted_out' \
+                     OR EXISTS (SELECT 1 FROM contact_identities i JOIN opt_outs o ON o.address = i.value \
+                                WHERE i.contact_id = r.contact_id)))",
+            now,
+            campaign
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("cancel unwanted sends"))?;
+        Ok(done.rows_affected())
     }
 
     /// Records a send's new state and its recipient's progress, together.
@@ -797,8 +824,9 @@ impl Store {
             "UPDATE campaign_recipients SET done = 1, updated_at = ?, \
                  status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END \
              WHERE campaign_id = ? AND done = 0 \
-               AND NOT EXISTS (SELECT 1 FROM campaign_sends s WHERE s.recipient_id = campaign_recipients.id \
-                               AND s.state IN ('queued', 'sending', 'unknown'))",
+               AND NOT EXISTS (SELECT 1 FROM campaign_sends s JOIN outbox o ON o.id = s.outbox_id \
+                               WHERE s.recipient_id = campaign_recipients.id \
+                                 AND o.state IN ('sending', 'unknown'))",
             now,
             campaign
         )
@@ -823,7 +851,7 @@ impl Store {
                FROM campaign_recipients r
                JOIN interactions i ON i.contact_id = r.contact_id AND i.direction = 'inbound'
                 AND i.channel IN ('email', 'sms', 'call', 'voice_ai')
-                AND i.occurred_at > r.first_sent_at AND i.occurred_at <= r.first_sent_at + ?
+                AND i.occurred_at > r.first_sent_at - 1000 AND i.occurred_at <= r.first_sent_at + ?
                WHERE r.campaign_id = ? AND r.first_sent_at IS NOT NULL AND r.replied_at IS NULL
                ORDER BY i.occurred_at"#,
             window_ms,

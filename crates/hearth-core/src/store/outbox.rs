@@ -292,9 +292,20 @@ impl Store {
             .map_err(StoreError::query("commit an outbox result"))
     }
 
-    /// After a crash: rows caught mid-send may or may not have gone out.
+    /// After a crash: rows caught mid-send may or may not have gone out. A text or call
+    /// whose provider answer was already stored (the interaction is linked) did go out;
+    /// the others become `unknown`.
     pub async fn recover_outbox(&self) -> Result<u64, StoreError> {
         let now = now_ms();
+        sqlx::query!(
+            "UPDATE outbox SET state = 'sent', sent_at = coalesce(sent_at, ?1), updated_at = ?1, \
+                 last_error = NULL \
+             WHERE state = 'sending' AND channel IN ('sms', 'voice_ai') AND interaction_id IS NOT NULL",
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("recover the outbox"))?;
         let done = sqlx::query!(
             "UPDATE outbox SET state = 'unknown', updated_at = ?, \
                  last_error = 'Hearth stopped while sending; it may have gone out. Check Sent, then resend or discard.' \
