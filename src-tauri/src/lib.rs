@@ -4,6 +4,7 @@
 //! error to the serializable [`hearth_types::CommandError`]. No SQL, HTTP, IMAP or keyring
 //! code lives here: that is all in the core.
 
+mod campaigns;
 mod commands;
 mod contacts;
 mod error;
@@ -96,6 +97,15 @@ pub fn run() {
             intel::set_intel_settings,
             intel::hot_leads,
             intel::take_open_contact,
+            campaigns::campaigns,
+            campaigns::campaign_review,
+            campaigns::save_campaign,
+            campaigns::launch_campaign,
+            campaigns::control_campaign,
+            campaigns::campaign_detail,
+            campaigns::campaign_recipients,
+            campaigns::export_campaign,
+            campaigns::campaign_preview,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_core::analytics::intel::AnalysisJob;
+use hearth_core::campaigns::engine::CampaignJob;
 use hearth_core::events::{CoreEvent, EventSink};
 use hearth_core::mail::job::MailJob;
 use hearth_core::providers::job::ProviderJob;
@@ -22,6 +23,9 @@ const PROVIDER_TICK: Duration = Duration::from_secs(5);
 /// How often the analysis looks for changed contacts (a pass with nothing to do is one
 /// indexed count).
 const ANALYSIS_TICK: Duration = Duration::from_secs(5);
+/// How often the campaign engine looks for due steps when idle (it goes on at once while
+/// work is due, and is nudged by launch, pause, resume and stop).
+const CAMPAIGN_TICK: Duration = Duration::from_secs(2);
 
 pub struct AppState {
     pub registry: Registry,
@@ -30,6 +34,7 @@ pub struct AppState {
     pub mail: Mutex<Option<MailJob>>,
     pub providers: Mutex<Option<ProviderJob>>,
     pub analysis: Mutex<Option<AnalysisJob>>,
+    pub campaigns: Mutex<Option<CampaignJob>>,
 }
 
 /// Core events go to the webview as `core-event`; hot leads become desktop notifications
@@ -75,6 +80,7 @@ impl AppState {
             mail: Mutex::new(None),
             providers: Mutex::new(None),
             analysis: Mutex::new(None),
+            campaigns: Mutex::new(None),
         }
     }
 
@@ -102,7 +108,28 @@ impl AppState {
         if let Some(job) = analysis.take() {
             job.stop(Duration::from_secs(10)).await;
         }
+        let mut campaigns = self.campaigns.lock().await;
+        if let Some(job) = campaigns.take() {
+            job.stop(Duration::from_secs(10)).await;
+        }
         if let Ok(store) = self.store().await {
+            let business_name = self
+                .open
+                .read()
+                .await
+                .as_ref()
+                .map(|(b, _)| b.name.clone())
+                .unwrap_or_default();
+            *campaigns = Some(CampaignJob::start(
+                store.clone(),
+                Arc::clone(&self.secrets),
+                Arc::new(ShellEvents {
+                    app: app.clone(),
+                    store: store.clone(),
+                }),
+                hearth_core::campaigns::Sender { business_name },
+                CAMPAIGN_TICK,
+            ));
             let events = Arc::new(ShellEvents {
                 app: app.clone(),
                 store: store.clone(),
@@ -130,6 +157,13 @@ impl AppState {
     /// Runs an analysis pass now (after settings change).
     pub async fn nudge_analysis(&self) {
         if let Some(job) = self.analysis.lock().await.as_ref() {
+            job.nudge();
+        }
+    }
+
+    /// Runs a campaign pass now.
+    pub async fn nudge_campaigns(&self) {
+        if let Some(job) = self.campaigns.lock().await.as_ref() {
             job.nudge();
         }
     }

@@ -308,3 +308,83 @@ struct Undo {
 pub async fn undo_merge(merge_id: i64) -> Result<ContactSummary, CommandError> {
     invoke("undo_merge", &Undo { merge_id }).await
 }
+
+#[derive(Serialize)]
+struct Spec<'a> {
+    spec: &'a hearth_types::CampaignSpec,
+}
+
+#[derive(Serialize)]
+struct SaveCampaign<'a> {
+    id: Option<i64>,
+    spec: &'a hearth_types::CampaignSpec,
+}
+
+#[derive(Serialize)]
+struct CampaignId {
+    id: i64,
+}
+
+#[derive(Serialize)]
+struct Control<'a> {
+    id: i64,
+    action: &'a str,
+}
+
+#[derive(Serialize)]
+struct Preview<'a> {
+    spec: &'a hearth_types::CampaignSpec,
+    contact: i64,
+}
+
+pub async fn campaigns() -> Result<Vec<hearth_types::CampaignSummary>, CommandError> {
+    invoke("campaigns", &NoArgs {}).await
+}
+
+/// The wizard's live review: audience count and sample, previews, warnings, errors.
+pub async fn campaign_review(
+    spec: &hearth_types::CampaignSpec,
+) -> Result<hearth_types::CampaignReview, CommandError> {
+    invoke("campaign_review", &Spec { spec }).await
+}
+
+pub async fn campaign_preview(
+    spec: &hearth_types::CampaignSpec,
+    contact: i64,
+) -> Result<Vec<hearth_types::StepPreview>, CommandError> {
+    invoke("campaign_preview", &Preview { spec, contact }).await
+}
+
+pub async fn save_campaign(
+    id: Option<i64>,
+    spec: &hearth_types::CampaignSpec,
+) -> Result<i64, CommandError> {
+    invoke("save_campaign", &SaveCampaign { id, spec }).await
+}
+
+pub async fn launch_campaign(id: i64) -> Result<hearth_types::CampaignDetail, CommandError> {
+    invoke("launch_campaign", &CampaignId { id }).await
+}
+
+/// "pause", "resume" or "stop".
+pub async fn control_campaign(
+    id: i64,
+    action: &str,
+) -> Result<hearth_types::CampaignStatus, CommandError> {
+    invoke("control_campaign", &Control { id, action }).await
+}
+
+pub async fn campaign_detail(id: i64) -> Result<hearth_types::CampaignDetail, CommandError> {
+    invoke("campaign_detail", &CampaignId { id }).await
+}
+
+pub async fn campaign_recipients(
+    id: i64,
+) -> Result<Vec<hearth_types::RecipientRow>, CommandError> {
+    invoke("campaign_recipients", &CampaignId { id }).await
+}
+
+/// Writes the results CSV into the data folder; its path.
+pub async fn export_campaign(id: i64) -> Result<String, CommandError> {
+    invoke("export_campaign", &CampaignId { id }).await
+}

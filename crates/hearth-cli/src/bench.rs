@@ -46,6 +46,23 @@ pub enum BenchCmd {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Campaigns: select and queue the recipients of a campaign on a seeded business, and
+    /// the engine's own cost per send against the loopback provider stand-in.
+    Campaign {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        interactions: u32,
+        /// Recipients wanted (the audience takes the first this many who match).
+        #[arg(long, default_value_t = 10_000)]
+        recipients: u32,
+        /// Texts sent through the engine for the per-send figure.
+        #[arg(long, default_value_t = 2_000)]
+        sends: u32,
+        /// The benchmark database (shared with `bench timeline`); copied, never changed.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
 }
 
 /// The seeded history ends here (2025-11-21): the analysis runs an hour later.
@@ -135,6 +152,178 @@ async fn analysis(
     Ok(())
 }
 
+async fn campaign(
+    ctx: &Ctx,
+    contacts: u32,
+    interactions: u32,
+    recipients: u32,
+    sends: u32,
+    file: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use hearth_core::campaigns::{self, engine::Engine, Sender};
+    use hearth_core::events::NoEvents;
+    use hearth_core::secrets::MemorySecrets;
+    use hearth_types::{Audience, CampaignKind, CampaignSpec, Pace, Schedule, SmsContent, Step};
+
+    let path = bench_file(file, contacts, interactions)?;
+    if !path.exists() {
+        seed(&path, contacts, interactions).await?;
+    }
+    // A copy: the benchmark file stays as seeded.
+    let copy = path.with_extension("campaign.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+    {
+        let store = Store::open(&path).await?;
+        store.backup_to(&copy).await?;
+        store.close().await;
+    }
+    let store = Store::open(&copy).await?;
+    let now = BENCH_AS_OF + 3_600_000;
+    let sim = hearth_provider_sim::Sim::start(hearth_provider_sim::SimConfig {
+        vapi_calls: 0,
+        telnyx_messages: 0,
+        telnyx_calls: 0,
+        optouts: 0,
+        ..Default::default()
+    })
+    .await?;
+    store
+        .set_provider_account(
+            "telnyx",
+            &sim.telnyx_base(),
+            &serde_json::json!({ "from_number": sim.our_telnyx_number() }),
+        )
+        .await?;
+    let secrets = MemorySecrets::default();
+    let key = hearth_core::secrets::provider_key_key(&store.business_uid().await?, "telnyx");
+    hearth_core::secrets::SecretStore::set(&secrets, &key, "sim-telnyx-key").await?;
+    // Everyone with a phone who has been quiet for 30 days: the first `recipients` ids.
+    let all = store
+        .audience_candidates(
+            &Audience {
+                days_since_contact_min: Some(30),
+                has_phone: Some(true),
+                ..Default::default()
+            },
+            now,
+            Some(recipients),
+        )
+        .await?;
+    let fast = Pace {
+        per_minute: 1_000_000,
+        burst: 1_000_000,
+        daily_cap: 0,
+    };
+    let spec = CampaignSpec {
+        name: "Bench".into(),
+        description: String::new(),
+        kind: CampaignKind::Winback,
+        audience: Audience {
+            days_since_contact_min: Some(30),
+            has_phone: Some(true),
+            exclude: vec![],
+            include: vec![],
+            ..Default::default()
+        },
+        steps: vec![Step {
+            channel: hearth_types::StepChannel::Sms,
+            delay_hours: 0,
+            email: None,
+            sms: Some(SmsContent {
+                text: "Hi {first_name}, 20% off this week".into(),
+            }),
+            call: None,
+        }],
+        schedule: Schedule {
+            window: None,
+            sms: fast,
+            ..Schedule::default()
+        },
+        variables: Default::default(),
+    };
+    let sender = Sender {
+        business_name: "Bench".into(),
+    };
+    // Select (rules, exclusions with reasons) and queue: the launch.
+    let id = campaigns::create(&store, &spec, now).await?;
+    let started = Instant::now();
+    let (preview, included) = campaigns::preview_audience(&store, &spec, now, 10).await?;
+    let select_s = started.elapsed().as_secs_f64();
+    let ids: Vec<i64> = included
+        .iter()
+        .take(recipients as usize)
+        .map(|c| c.contact_id)
+        .collect();
+    let started = Instant::now();
+    store.launch_campaign(id, &ids, now, now).await?;
+    let queue_s = started.elapsed().as_secs_f64();
+    // The engine's own work (render, ledger and outbox rows, pacing), nothing sent.
+    let mut engine = Engine::new(sender);
+    let started = Instant::now();
+    let mut queued = 0u64;
+    while queued < u64::from(sends) {
+        let r = engine
+            .tick(&store, &secrets, &NoEvents, now, false)
+            .await?;
+        queued += r.queued;
+        if r.queued == 0 {
+            break;
+        }
+    }
+    let queue_sends_s = started.elapsed().as_secs_f64();
+    // Then delivered to the stand-in, which answers at once, and settled.
+    let started = Instant::now();
+    let mut sent = 0u64;
+    for _ in 0..u64::from(sends) {
+        let r = engine
+            .tick(&store, &secrets, &NoEvents, now, true)
+            .await?;
+        sent += r.sent;
+        if sent >= queued || (r.sent == 0 && !r.busy) {
+            break;
+        }
+    }
+    let deliver_s = started.elapsed().as_secs_f64();
+    let at_sim = sim.sent_messages().len();
+    sim.stop().await;
+    store.close().await;
+    let _ = std::fs::remove_file(&copy);
+    let queue_ms = queue_sends_s * 1000.0 / queued.max(1) as f64;
+    let deliver_ms = deliver_s * 1000.0 / sent.max(1) as f64;
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "audience": { "matched": all.len(), "included": preview.count, "excluded": preview.excluded_count, "select_seconds": select_s },
+            "queued": { "recipients": ids.len(), "seconds": queue_s },
+            "engine": { "queued": queued, "queue_ms_per_send": queue_ms, "sent": sent, "at_stand_in": at_sim, "deliver_ms_per_send": deliver_ms },
+        }));
+    }
+    println!("{} ({contacts} contacts, {interactions} interactions)", path.display());
+    println!(
+        "select audience       {:>7} included, {:>6} excluded            {:>7.3} s",
+        preview.count, preview.excluded_count, select_s
+    );
+    println!(
+        "queue recipients      {:>7} recipients                          {:>7.3} s",
+        ids.len(),
+        queue_s
+    );
+    println!(
+        "select + queue                                                {:>7.3} s",
+        select_s + queue_s
+    );
+    println!(
+        "engine: queue         {:>7} texts (render, ledger, outbox)     {:>7.3} s  ({queue_ms:.3} ms per send)",
+        queued, queue_sends_s
+    );
+    println!(
+        "engine: send          {:>7} sent ({at_sim} at the stand-in)        {:>7.3} s  ({deliver_ms:.3} ms per send: queue, POST to the stand-in, settle)",
+        sent, deliver_s
+    );
+    Ok(())
+}
+
 /// Draws one benchmark request.
 type MakeRequest = Box<dyn Fn(&mut ChaCha8Rng) -> TimelineRequest>;
 
@@ -170,6 +359,15 @@ pub async fn run(ctx: &Ctx, cmd: BenchCmd) -> anyhow::Result<()> {
             interactions,
             file,
         } => return analysis(ctx, contacts, interactions, file).await,
+        BenchCmd::Campaign {
+            contacts,
+            interactions,
+            recipients,
+            sends,
+            file,
+        } => {
+            return campaign(ctx, contacts, interactions, recipients, sends, file).await;
+        }
     };
     let path = bench_file(file, contacts, interactions)?;
     let seed_seconds = if path.exists() {

@@ -45,6 +45,12 @@ pub enum CoreEvent {
         error: String,
         retry_at: Option<i64>,
     },
+    /// A campaign pass changed something (sends, replies, status): views refresh.
+    CampaignProgress {
+        sent: u64,
+        queued: u64,
+        completed: Vec<i64>,
+    },
     /// An analysis pass stored new conclusions for `contacts` contacts.
     IntelUpdated { contacts: u64, hot: u64 },
     /// Contacts became hot leads, or hot leads wrote or called again: one event per pass,

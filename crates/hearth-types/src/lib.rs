@@ -20,7 +20,8 @@ pub use campaign::{
     Audience, AudienceMember, AudiencePreview, CallContent, CampaignDetail, CampaignKind,
     CampaignResults, CampaignReview, CampaignSpec, CampaignStatus, CampaignSummary, EmailContent,
     Exclusion, MissingVariable, Pace, RecipientRow, RecipientStatus, Schedule, SendWindow,
-    SmsContent, Step, StepChannel, StepPreview,
+    SmsContent, SmsEncoding, Step, StepChannel, StepPreview, sms_parts, with_sms_opt_out,
+    SMS_OPT_OUT,
 };
 pub use contact::{
     ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,

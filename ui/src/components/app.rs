@@ -5,6 +5,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::business_menu::BusinessMenu;
+use super::campaigns::CampaignsView;
 use super::contacts::ContactsView;
 use super::first_start::FirstStart;
 use super::inbox::InboxView;
@@ -50,6 +51,7 @@ enum View {
     Inbox,
     Timeline,
     Contacts,
+    Campaigns,
     Settings,
 }
 
@@ -76,6 +78,7 @@ fn shell(props: &ShellProps) -> Html {
             KeyAction::GoInbox => view.set(View::Inbox),
             KeyAction::GoTimeline => view.set(View::Timeline),
             KeyAction::GoContacts => view.set(View::Contacts),
+            KeyAction::GoCampaigns => view.set(View::Campaigns),
             KeyAction::GoSettings => view.set(View::Settings),
             _ => {}
         })
@@ -130,6 +133,7 @@ fn shell(props: &ShellProps) -> Html {
                     { nav(View::Inbox, "nav-inbox", "Inbox") }
                     { nav(View::Timeline, "nav-timeline", "Timeline") }
                     { nav(View::Contacts, "nav-contacts", "Contacts") }
+                    { nav(View::Campaigns, "nav-campaigns", "Campaigns") }
                     { nav(View::Settings, "nav-settings", "Settings") }
                 </nav>
                 { sync_indicator }
@@ -156,6 +160,7 @@ fn shell(props: &ShellProps) -> Html {
                     View::Inbox => html! { <InboxView key={current_id.clone()} /> },
                     View::Timeline => html! { <TimelineView key={current_id.clone()} /> },
                     View::Contacts => html! { <ContactsView key={current_id.clone()} open={*open_contact} /> },
+                    View::Campaigns => html! { <CampaignsView key={current_id.clone()} /> },
                     View::Settings => html! { <SettingsView key={current_id.clone()} /> },
                 }
             }

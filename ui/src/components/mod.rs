@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod business_menu;
+pub mod campaigns;
 pub mod contact_form;
 pub mod contacts;
 pub mod duplicates;

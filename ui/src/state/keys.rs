@@ -1,5 +1,5 @@
 //! Keyboard shortcuts, decided by a pure function: `/` focuses search, `g` then `i`, `t`,
-//! `c` or `s` switches to the inbox, timeline, contacts or settings, `j` / `k` move down and
+//! `c`, `m` or `s` switches to the inbox, timeline, contacts, campaigns or settings, `j` / `k` move down and
 //! up the current list (Enter opens), `Esc` closes details and leaves a field.
 
 /// What a key press means.
@@ -11,6 +11,7 @@ pub enum KeyAction {
     GoInbox,
     GoTimeline,
     GoContacts,
+    GoCampaigns,
     GoSettings,
     /// `j`: the next item of the current list.
     Next,
@@ -33,6 +34,7 @@ pub fn key_action(key: &str, typing: bool, after_g: bool, modifiers: bool) -> Ke
         (true, "i") => KeyAction::GoInbox,
         (true, "t") => KeyAction::GoTimeline,
         (true, "c") => KeyAction::GoContacts,
+        (true, "m") => KeyAction::GoCampaigns,
         (true, "s") => KeyAction::GoSettings,
         (_, "/") => KeyAction::FocusSearch,
         (false, "j") => KeyAction::Next,
@@ -85,6 +87,7 @@ mod tests {
         assert_eq!(key_action("t", false, true, false), KeyAction::GoTimeline);
         assert_eq!(key_action("c", false, true, false), KeyAction::GoContacts);
         assert_eq!(key_action("s", false, true, false), KeyAction::GoSettings);
+        assert_eq!(key_action("m", false, true, false), KeyAction::GoCampaigns);
         assert_eq!(
             key_action("s", true, true, false),
             KeyAction::Nothing,

@@ -6,3 +6,4 @@ pub mod keys;
 pub mod providers;
 pub mod settings;
 pub mod timeline;
+pub mod wizard;

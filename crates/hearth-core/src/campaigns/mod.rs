@@ -308,6 +308,20 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Every step rendered for one contact (any contact, in the audience or not).
+pub async fn preview_for(
+    store: &Store,
+    spec: &CampaignSpec,
+    sender: &Sender,
+    contact: i64,
+) -> Result<Vec<StepPreview>, CampaignError> {
+    let c = store.campaign_candidate(contact).await?;
+    let from = first_address(store, spec).await;
+    Ok((0..spec.steps.len())
+        .map(|i| render_step(spec, i, sender, from.as_deref(), &c))
+        .collect())
+}
+
 /// List prices used for the estimate (Telnyx US long code, VAPI's platform fee plus a
 /// typical model and voice); the provider's bill is what counts.
 pub const SMS_PART_MICROS: i64 = 4_000;

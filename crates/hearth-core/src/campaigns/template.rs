@@ -133,68 +133,9 @@ pub fn contact_values(
     v
 }
 
-/// How a text travels: GSM 03.38 7-bit when every character is in its tables, else UCS-2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmsEncoding {
-    Gsm7,
-    Ucs2,
-}
+pub use hearth_types::{sms_parts, SmsEncoding};
 
-impl SmsEncoding {
-    pub const fn label(self) -> &'static str {
-        match self {
-            SmsEncoding::Gsm7 => "GSM-7",
-            SmsEncoding::Ucs2 => "UCS-2",
-        }
-    }
-}
-
-const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
-
-/// Encoding, length in that encoding's units (septets or UTF-16 units) and parts: 160/153
-/// septets or 70/67 units per part.
-pub fn sms_parts(text: &str) -> (SmsEncoding, u32, u32) {
-    let mut septets = 0u32;
-    let mut gsm = true;
-    for c in text.chars() {
-        if GSM_BASIC.contains(c) {
-            septets += 1;
-        } else if GSM_EXTENDED.contains(c) {
-            septets += 2;
-        } else {
-            gsm = false;
-            break;
-        }
-    }
-    let (encoding, units, single, multi) = if gsm {
-        (SmsEncoding::Gsm7, septets, 160, 153)
-    } else {
-        let units = text.encode_utf16().count() as u32;
-        (SmsEncoding::Ucs2, units, 70, 67)
-    };
-    let parts = if units == 0 {
-        0
-    } else if units <= single {
-        1
-    } else {
-        units.div_ceil(multi)
-    };
-    (encoding, units, parts)
-}
-
-/// The line a marketing text ends with unless it already tells how to stop.
-pub const SMS_OPT_OUT: &str = "Reply STOP to opt out.";
-
-/// The text with the opt-out line added when it does not mention STOP.
-pub fn with_sms_opt_out(text: &str) -> String {
-    let text = text.trim_end();
-    if text.to_ascii_lowercase().contains("stop") {
-        text.to_owned()
-    } else {
-        format!("{text}\n{SMS_OPT_OUT}")
-    }
-}
+pub use hearth_types::{with_sms_opt_out, SMS_OPT_OUT};
 
 /// The visible unsubscribe line of a campaign email.
 pub fn email_unsubscribe_line(business_address: &str) -> String {
