@@ -66,13 +66,19 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         .await
         .unwrap();
     set(&desktop, "input[name='name']", "Spring win-back").await;
-    desktop.click("input[name='kind'][value='winback']").await.unwrap();
+    desktop
+        .click("input[name='kind'][value='winback']")
+        .await
+        .unwrap();
     desktop.screenshot("40-campaign-basics").await.unwrap();
     next(&desktop, "audience").await;
 
     // 2. Audience: customers with a phone, any time since contact; live count.
     set(&desktop, "input[name='days_since']", "").await;
-    desktop.click("input[name='status-customer']").await.unwrap();
+    desktop
+        .click("input[name='status-customer']")
+        .await
+        .unwrap();
     desktop.click("input[name='has_phone']").await.unwrap();
     // The same rules through the CLI: the counts the wizard must show, first for the
     // default channel (email: people without an address are left out), then for all three.
@@ -86,14 +92,20 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
             ),
         )
         .unwrap();
-        let out = desk.ok(&["campaign", "audience", "--spec", spec.to_str().unwrap()], None);
+        let out = desk.ok(
+            &["campaign", "audience", "--spec", spec.to_str().unwrap()],
+            None,
+        );
         out.split_whitespace().next().unwrap().parse().unwrap()
     };
     let by_email = count(r#"[{"channel":"email","email":{"subject":"s","text":"t"}}]"#);
     let recipients = count(
         r#"[{"channel":"email","email":{"subject":"s","text":"t"}},{"channel":"sms","sms":{"text":"t"}},{"channel":"call"}]"#,
     );
-    assert!(by_email > 0 && recipients >= by_email, "{by_email} {recipients}");
+    assert!(
+        by_email > 0 && recipients >= by_email,
+        "{by_email} {recipients}"
+    );
     desktop
         .wait_for_text("#audience-count", |t| {
             t.starts_with(&format!("{by_email} recipients"))
@@ -105,7 +117,10 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
     next(&desktop, "channel").await;
 
     // 3. Channel: email, then a text, then an AI call.
-    desktop.click("input[name='plan'][value='multi']").await.unwrap();
+    desktop
+        .click("input[name='plan'][value='multi']")
+        .await
+        .unwrap();
     next(&desktop, "content").await;
 
     // 4. Content: the defaults, an agent name, no delays between steps; an unknown
@@ -113,7 +128,12 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
     set(&desktop, "input[name='var-agent_name']", "Sam").await;
     set(&desktop, "input[name='delay-1']", "0").await;
     set(&desktop, "input[name='delay-2']", "0").await;
-    set(&desktop, "textarea[name='sms-1']", "Hi {first_name}, {favourite_tea}?").await;
+    set(
+        &desktop,
+        "textarea[name='sms-1']",
+        "Hi {first_name}, {favourite_tea}?",
+    )
+    .await;
     desktop
         .wait_for_text(".content-step .errors, .wizard-body .errors", |t| {
             t.contains("favourite_tea")
@@ -156,7 +176,10 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         .unwrap();
     assert!(previews.contains("Reply STOP to opt out"), "{previews}");
     assert!(previews.contains("unsubscribe"), "{previews}");
-    assert!(previews.contains("from Spring") || previews.contains("Sam from"), "{previews}");
+    assert!(
+        previews.contains("from Spring") || previews.contains("Sam from"),
+        "{previews}"
+    );
     desktop
         .wait_for_text("#review-cost", |t| t.contains('$'))
         .await
@@ -168,7 +191,10 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
     desktop.wait_for("#campaign-page").await.unwrap();
     let started = Instant::now();
     while server.smtp_messages().unwrap().len() < 3 {
-        assert!(started.elapsed() < Duration::from_secs(60), "no email went out");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no email went out"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     desktop.click("#campaign-pause").await.unwrap();
@@ -242,13 +268,20 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
     assert!(dupes(&sms).is_empty(), "{:?}", dupes(&sms));
     assert!(dupes(&calls).is_empty(), "{:?}", dupes(&calls));
     assert_eq!(sms.len() as u64, recipients, "every recipient texted once");
-    assert_eq!(calls.len() as u64, recipients, "every recipient called once");
+    assert_eq!(
+        calls.len() as u64,
+        recipients,
+        "every recipient called once"
+    );
     let status = desk.ok(&["campaign", "status", "1"], None);
     assert!(
         status.contains(&format!("step 1 (email): {} sent", email.len())),
         "{status}"
     );
-    assert!(status.contains(&format!("step 2 (sms): {recipients} sent")), "{status}");
+    assert!(
+        status.contains(&format!("step 2 (sms): {recipients} sent")),
+        "{status}"
+    );
 
     // The CSV export lands in the data folder with one line per recipient.
     desktop.click("#campaign-export").await.unwrap();

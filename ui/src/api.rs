@@ -378,9 +378,7 @@ pub async fn campaign_detail(id: i64) -> Result<hearth_types::CampaignDetail, Co
     invoke("campaign_detail", &CampaignId { id }).await
 }
 
-pub async fn campaign_recipients(
-    id: i64,
-) -> Result<Vec<hearth_types::RecipientRow>, CommandError> {
+pub async fn campaign_recipients(id: i64) -> Result<Vec<hearth_types::RecipientRow>, CommandError> {
     invoke("campaign_recipients", &CampaignId { id }).await
 }
 

@@ -264,9 +264,7 @@ async fn campaign(
     let started = Instant::now();
     let mut queued = 0u64;
     while queued < u64::from(sends) {
-        let r = engine
-            .tick(&store, &secrets, &NoEvents, now, false)
-            .await?;
+        let r = engine.tick(&store, &secrets, &NoEvents, now, false).await?;
         queued += r.queued;
         if r.queued == 0 {
             break;
@@ -277,9 +275,7 @@ async fn campaign(
     let started = Instant::now();
     let mut sent = 0u64;
     for _ in 0..u64::from(sends) {
-        let r = engine
-            .tick(&store, &secrets, &NoEvents, now, true)
-            .await?;
+        let r = engine.tick(&store, &secrets, &NoEvents, now, true).await?;
         sent += r.sent;
         if sent >= queued || (r.sent == 0 && !r.busy) {
             break;
@@ -299,7 +295,10 @@ async fn campaign(
             "engine": { "queued": queued, "queue_ms_per_send": queue_ms, "sent": sent, "at_stand_in": at_sim, "deliver_ms_per_send": deliver_ms },
         }));
     }
-    println!("{} ({contacts} contacts, {interactions} interactions)", path.display());
+    println!(
+        "{} ({contacts} contacts, {interactions} interactions)",
+        path.display()
+    );
     println!(
         "select audience       {:>7} included, {:>6} excluded            {:>7.3} s",
         preview.count, preview.excluded_count, select_s

@@ -17,11 +17,10 @@ mod providers;
 mod timeline;
 
 pub use campaign::{
-    Audience, AudienceMember, AudiencePreview, CallContent, CampaignDetail, CampaignKind,
-    CampaignResults, CampaignReview, CampaignSpec, CampaignStatus, CampaignSummary, EmailContent,
-    Exclusion, MissingVariable, Pace, RecipientRow, RecipientStatus, Schedule, SendWindow,
-    SmsContent, SmsEncoding, Step, StepChannel, StepPreview, sms_parts, with_sms_opt_out,
-    SMS_OPT_OUT,
+    sms_parts, with_sms_opt_out, Audience, AudienceMember, AudiencePreview, CallContent,
+    CampaignDetail, CampaignKind, CampaignResults, CampaignReview, CampaignSpec, CampaignStatus,
+    CampaignSummary, EmailContent, Exclusion, MissingVariable, Pace, RecipientRow, RecipientStatus,
+    Schedule, SendWindow, SmsContent, SmsEncoding, Step, StepChannel, StepPreview, SMS_OPT_OUT,
 };
 pub use contact::{
     ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,

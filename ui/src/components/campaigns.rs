@@ -349,6 +349,7 @@ fn campaign_wizard(props: &WizardProps) -> Html {
             html! {
                 <section class="wizard-body" data-step="audience">
                     { count_line.clone() }
+                    <p class="hint">{ format!("Counted for {}: people without the address it needs are left out (the Channel step changes it).", w.plan.label().to_lowercase()) }</p>
                     <div class="grid2">
                         <label class="field"><span>{ "Not contacted for at least (days)" }</span>
                             <input name="days_since" type="number" min="0"
@@ -441,7 +442,9 @@ fn content_step(
 ) -> Html {
     let field = |i: usize, f: ContentField| {
         let w = w.clone();
-        Callback::from(move |e: InputEvent| w.dispatch(WizardAction::Content(i, f, input_value(&e))))
+        Callback::from(move |e: InputEvent| {
+            w.dispatch(WizardAction::Content(i, f, input_value(&e)))
+        })
     };
     let variable = |key: &'static str| {
         let w = w.clone();
@@ -567,7 +570,9 @@ fn schedule_step(w: &UseReducerHandle<Wizard>) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = input_value(&e);
             let at = js_sys::Date::parse(&v);
-            w.dispatch(WizardAction::StartAt((!v.is_empty() && at.is_finite()).then_some(at as i64)))
+            w.dispatch(WizardAction::StartAt(
+                (!v.is_empty() && at.is_finite()).then_some(at as i64),
+            ))
         })
     };
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -645,8 +650,12 @@ fn review_step(
     props: &WizardProps,
 ) -> Html {
     let r = match &**review {
-        None => return html! { <section class="wizard-body"><p class="status">{ "Checking…" }</p></section> },
-        Some(Err(e)) => return html! { <section class="wizard-body"><p class="error" role="alert">{ e }</p></section> },
+        None => {
+            return html! { <section class="wizard-body"><p class="status">{ "Checking…" }</p></section> }
+        }
+        Some(Err(e)) => {
+            return html! { <section class="wizard-body"><p class="error" role="alert">{ e }</p></section> }
+        }
         Some(Ok(r)) => r.clone(),
     };
     let launch = {
@@ -811,7 +820,17 @@ fn campaign_page(props: &PageProps) -> Html {
             spawn_local(async move {
                 match api::control_campaign(id, action).await {
                     Ok(status) => {
-                        note.set(Some(Ok(format!("The campaign is {status}."))));
+                        let what = match status {
+                            CampaignStatus::Paused => {
+                                "Paused: nothing more goes out until you resume.".to_owned()
+                            }
+                            CampaignStatus::Active => "Resumed.".to_owned(),
+                            CampaignStatus::Cancelled => {
+                                "Stopped: nobody else will be contacted.".to_owned()
+                            }
+                            other => format!("The campaign is {other}."),
+                        };
+                        note.set(Some(Ok(what)));
                         refresh.emit(());
                     }
                     Err(e) => note.set(Some(Err(e.to_string()))),
@@ -835,13 +854,24 @@ fn campaign_page(props: &PageProps) -> Html {
     };
     let d = match &detail {
         None => return html! { <main class="view"><p class="status">{ "Loading…" }</p></main> },
-        Some(Err(e)) => return html! { <main class="view"><p class="error" role="alert">{ e }</p></main> },
+        Some(Err(e)) => {
+            return html! { <main class="view"><p class="error" role="alert">{ e }</p></main> }
+        }
         Some(Ok(d)) => d.clone(),
     };
     let s = &d.summary;
     let r = &d.results;
-    let done = r.by_status.iter().filter(|(k, _)| !matches!(k.as_str(), "pending" | "queued" | "sending" | "unknown")).map(|(_, v)| v).sum::<u64>();
-    let percent = if r.recipients == 0 { 0.0 } else { done as f64 * 100.0 / r.recipients as f64 };
+    let done = r
+        .by_status
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "pending" | "queued" | "sending" | "unknown"))
+        .map(|(_, v)| v)
+        .sum::<u64>();
+    let percent = if r.recipients == 0 {
+        0.0
+    } else {
+        done as f64 * 100.0 / r.recipients as f64
+    };
     let controls = match s.status {
         CampaignStatus::Active | CampaignStatus::Scheduled => html! {
             <><button id="campaign-pause" onclick={act("pause")}>{ "Pause" }</button>
@@ -853,16 +883,18 @@ fn campaign_page(props: &PageProps) -> Html {
         },
         _ => html! {},
     };
-    let recipient_row = |x: &RecipientRow| html! {
-        <tr data-contact={x.contact_id.to_string()} data-status={x.status.as_str()}>
-            <td>{ &x.name }</td>
-            <td><span class={classes!("r-status", x.status.as_str())}>{ x.status.as_str() }</span></td>
-            <td>{ x.step + 1 }</td>
-            <td>{ x.channel.map(|c| c.as_str()).unwrap_or("-") }</td>
-            <td class="muted">{ x.address.clone().unwrap_or_default() }</td>
-            <td>{ x.last_sent_at.map(when).unwrap_or_default() }</td>
-            <td class="muted">{ x.error.clone().unwrap_or_default() }</td>
-        </tr>
+    let recipient_row = |x: &RecipientRow| {
+        html! {
+            <tr data-contact={x.contact_id.to_string()} data-status={x.status.as_str()}>
+                <td>{ &x.name }</td>
+                <td><span class={classes!("r-status", x.status.as_str())}>{ x.status.as_str() }</span></td>
+                <td>{ x.step + 1 }</td>
+                <td>{ x.channel.map(|c| c.as_str()).unwrap_or("-") }</td>
+                <td class="muted">{ x.address.clone().unwrap_or_default() }</td>
+                <td>{ x.last_sent_at.map(when).unwrap_or_default() }</td>
+                <td class="muted">{ x.error.clone().unwrap_or_default() }</td>
+            </tr>
+        }
     };
     html! {
         <main class="view campaign-page" id="campaign-page" data-id={id.to_string()} data-status={s.status.as_str()}>
@@ -873,9 +905,8 @@ fn campaign_page(props: &PageProps) -> Html {
                 <span class="controls">{ controls }</span>
             </header>
             <p class="muted">{ format!("{} · {} · launched {}", s.kind.label(), s.channel, s.launched_at.map(when).unwrap_or_else(|| "-".into())) }</p>
-            <div class="progress" id="campaign-progress" data-done={done.to_string()} data-total={r.recipients.to_string()}>
-                <div class="bar" style={format!("width:{percent:.1}%")}></div>
-            </div>
+            <progress class="progress" id="campaign-progress" max={r.recipients.max(1).to_string()} value={done.to_string()}
+                data-done={done.to_string()} data-total={r.recipients.to_string()} title={format!("{percent:.0}% done")}></progress>
             <p class="counts" id="campaign-counts">
                 { for r.by_status.iter().map(|(k, v)| html! { <span class={classes!("count", k.clone())} data-status={k.clone()}>{ format!("{k} {v}") }</span> }) }
             </p>
@@ -892,7 +923,7 @@ fn campaign_page(props: &PageProps) -> Html {
             }
             <div class="results">
                 { funnel(&d) }
-                <ul class="figures" id="campaign-figures">
+                <ul class="campaign-figures" id="campaign-figures">
                     { for r.sent_by_step.iter().map(|(step, ch, n)| html! { <li>{ format!("Step {} ({ch}): {n} sent", step + 1) }</li> }) }
                     <li>{ format!("Inbound calls: {}", r.inbound_calls) }</li>
                     <li id="campaign-revenue">{ format!("Orders after contact: {} ({:.2} {})", r.conversions, r.revenue_minor as f64 / 100.0, r.currency) }</li>

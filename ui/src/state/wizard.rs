@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use hearth_types::{
-    Audience, CallContent, CampaignKind, CampaignSpec, ContactStatus, EmailContent, Pace,
-    Schedule, SendWindow, SmsContent, Step, StepChannel, Tier,
+    Audience, CallContent, CampaignKind, CampaignSpec, ContactStatus, EmailContent, Pace, Schedule,
+    SendWindow, SmsContent, Step, StepChannel, Tier,
 };
 use yew::Reducible;
 
@@ -289,9 +289,7 @@ impl Reducible for Wizard {
                 if self.reachable(step) {
                     w.step = step.min(STEPS.len() - 1);
                 } else {
-                    w.errors = (0..step)
-                        .flat_map(|s| self.problems(s))
-                        .collect();
+                    w.errors = (0..step).flat_map(|s| self.problems(s)).collect();
                 }
             }
             WizardAction::Name(v) => s.name = v,
@@ -399,9 +397,7 @@ mod tests {
     use super::*;
 
     fn run(w: Wizard, actions: Vec<WizardAction>) -> Rc<Wizard> {
-        actions
-            .into_iter()
-            .fold(Rc::new(w), |w, a| w.reduce(a))
+        actions.into_iter().fold(Rc::new(w), |w, a| w.reduce(a))
     }
 
     #[test]
@@ -475,7 +471,11 @@ mod tests {
                 WizardAction::HasPhone(true),
                 WizardAction::Exclude(7),
                 WizardAction::Variable("promotion".into(), "Free delivery".into()),
-                WizardAction::Content(0, ContentField::CallVariables, "a = {first_name}\nnot a pair\n b=2".into()),
+                WizardAction::Content(
+                    0,
+                    ContentField::CallVariables,
+                    "a = {first_name}\nnot a pair\n b=2".into(),
+                ),
                 WizardAction::WindowStart("21:00".into()),
                 WizardAction::ToggleDay(7),
                 WizardAction::PerMinute(StepChannel::Sms, 0),
@@ -490,13 +490,25 @@ mod tests {
         assert_eq!(call.variables.len(), 2);
         assert_eq!(call.variables["a"], "{first_name}");
         let problems = w.problems(4);
-        assert!(problems.iter().any(|p| p.contains("start before")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("sms rate")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("start before")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("sms rate")),
+            "{problems:?}"
+        );
         assert_eq!(
             w.spec.schedule.window.as_ref().unwrap().days,
             vec![1, 2, 3, 4, 5, 6, 7]
         );
-        let w = run((*w).clone(), vec![WizardAction::Window(None), WizardAction::PerMinute(StepChannel::Sms, 30)]);
+        let w = run(
+            (*w).clone(),
+            vec![
+                WizardAction::Window(None),
+                WizardAction::PerMinute(StepChannel::Sms, 30),
+            ],
+        );
         assert!(w.problems(4).is_empty());
     }
 }

@@ -715,7 +715,13 @@ impl CampaignJob {
             loop {
                 let mut again = false;
                 match engine
-                    .tick(&store, secrets.as_ref(), events.as_ref(), crate::now_ms(), true)
+                    .tick(
+                        &store,
+                        secrets.as_ref(),
+                        events.as_ref(),
+                        crate::now_ms(),
+                        true,
+                    )
                     .await
                 {
                     Ok(r) => {
