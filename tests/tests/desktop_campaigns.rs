@@ -80,6 +80,39 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         .await
         .unwrap();
     desktop.click("input[name='has_phone']").await.unwrap();
+    // One lead with an email and a phone, added by hand (the rules pick customers only).
+    let leads: serde_json::Value = serde_json::from_str(&desk.ok(
+        &[
+            "contact", "list", "--status", "lead", "--limit", "200", "--json",
+        ],
+        None,
+    ))
+    .unwrap();
+    let lead = leads
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            let kinds: Vec<&str> = c["identities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["kind"].as_str().unwrap())
+                .collect();
+            kinds.contains(&"email") && kinds.contains(&"phone")
+        })
+        .unwrap()
+        .clone();
+    let lead_id = lead["id"].as_i64().unwrap();
+    let lead_email = lead["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "email")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // The same rules through the CLI: the counts the wizard must show, first for the
     // default channel (email: people without an address are left out), then for all three.
     let count = |steps: &str| -> u64 {
@@ -87,7 +120,7 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         std::fs::write(
             &spec,
             format!(
-                r#"{{"name":"x","kind":"winback","audience":{{"statuses":["customer"],"has_phone":true}},
+                r#"{{"name":"x","kind":"winback","audience":{{"statuses":["customer"],"has_phone":true,"include":[{lead_id}]}},
                     "steps":{steps}}}"#
             ),
         )
@@ -103,9 +136,21 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         r#"[{"channel":"email","email":{"subject":"s","text":"t"}},{"channel":"sms","sms":{"text":"t"}},{"channel":"call"}]"#,
     );
     assert!(
-        by_email > 0 && recipients >= by_email,
+        by_email > 1 && recipients >= by_email,
         "{by_email} {recipients}"
     );
+    desktop
+        .wait_for_text("#audience-count", |t| {
+            t.starts_with(&format!("{} recipients", by_email - 1))
+        })
+        .await
+        .unwrap();
+    set(&desktop, "input[name='add_person']", &lead_email).await;
+    desktop.click("#add-person").await.unwrap();
+    desktop
+        .wait_for_text("#add-person-note", |t| t.starts_with("Added"))
+        .await
+        .unwrap();
     desktop
         .wait_for_text("#audience-count", |t| {
             t.starts_with(&format!("{by_email} recipients"))

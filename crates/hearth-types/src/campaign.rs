@@ -106,6 +106,8 @@ pub struct Audience {
     pub stages: Vec<Stage>,
     pub has_email: Option<bool>,
     pub has_phone: Option<bool>,
+    /// Any of these tags.
+    pub tags: Vec<String>,
     /// Contacts added by hand (even when no rule matches) and removed by hand.
     pub include: Vec<i64>,
     pub exclude: Vec<i64>,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hearth_types::{
     CampaignDetail, CampaignKind, CampaignReview, CampaignStatus, CampaignSummary, ContactStatus,
-    RecipientRow, SendWindow, StepChannel, StepPreview, Tier,
+    RecipientRow, SendWindow, Stage, StepChannel, StepPreview, Tier,
 };
 use yew::platform::spawn_local;
 use yew::platform::time::sleep;
@@ -296,24 +296,16 @@ fn campaign_wizard(props: &WizardProps) -> Html {
             </section>
         },
         1 => {
-            let days = {
+            let typed = |field: &'static str| {
                 let w = w.clone();
                 Callback::from(move |e: InputEvent| {
-                    w.dispatch(WizardAction::DaysSince(input_value(&e).trim().parse().ok()))
+                    w.dispatch(WizardAction::Typed(field, input_value(&e)))
                 })
             };
-            let score = {
+            let raw = |field: &str, shown: String| w.raw.get(field).cloned().unwrap_or(shown);
+            let add_person = {
                 let w = w.clone();
-                Callback::from(move |e: InputEvent| {
-                    w.dispatch(WizardAction::ScoreMin(input_value(&e).trim().parse().ok()))
-                })
-            };
-            let ltv = {
-                let w = w.clone();
-                Callback::from(move |e: InputEvent| {
-                    let v: Option<f64> = input_value(&e).trim().parse().ok();
-                    w.dispatch(WizardAction::LtvMin(v.map(|v| (v * 100.0).round() as i64)))
-                })
+                Callback::from(move |id: i64| w.dispatch(WizardAction::Include(id)))
             };
             let has = |f: fn(bool) -> WizardAction| {
                 let w = w.clone();
@@ -353,16 +345,16 @@ fn campaign_wizard(props: &WizardProps) -> Html {
                     <div class="grid2">
                         <label class="field"><span>{ "Not contacted for at least (days)" }</span>
                             <input name="days_since" type="number" min="0"
-                                value={s.audience.days_since_contact_min.map(|d| d.to_string()).unwrap_or_default()}
-                                oninput={days} /></label>
+                                value={raw("days_since", s.audience.days_since_contact_min.map(|d| d.to_string()).unwrap_or_default())}
+                                oninput={typed("days_since")} /></label>
                         <label class="field"><span>{ "Lead score at least" }</span>
                             <input name="score_min" type="number" min="0" max="100"
-                                value={s.audience.score_min.map(|d| d.to_string()).unwrap_or_default()}
-                                oninput={score} /></label>
+                                value={raw("score_min", s.audience.score_min.map(|d| d.to_string()).unwrap_or_default())}
+                                oninput={typed("score_min")} /></label>
                         <label class="field"><span>{ "Lifetime value at least" }</span>
                             <input name="ltv_min" type="number" min="0" step="0.01"
-                                value={s.audience.ltv_min_minor.map(|d| format!("{:.2}", d as f64 / 100.0)).unwrap_or_default()}
-                                oninput={ltv} /></label>
+                                value={raw("ltv_min", s.audience.ltv_min_minor.map(|d| format!("{:.2}", d as f64 / 100.0)).unwrap_or_default())}
+                                oninput={typed("ltv_min")} /></label>
                     </div>
                     <fieldset class="field chips"><legend>{ "Status (any when none is ticked)" }</legend>
                         { for ContactStatus::ALL.iter().filter(|st| **st != ContactStatus::Blocked).map(|st| {
@@ -381,6 +373,24 @@ fn campaign_wizard(props: &WizardProps) -> Html {
                                 onchange={Callback::from(move |_: Event| w.dispatch(WizardAction::ToggleTier(t)))} />{ t.as_str() }</label> }
                         }) }
                     </fieldset>
+                    <fieldset class="field chips"><legend>{ "Journey stage" }</legend>
+                        { for Stage::ALL.into_iter().map(|st| {
+                            let w = w.clone();
+                            html! { <label class="check"><input type="checkbox" name={format!("stage-{}", st.as_str())}
+                                checked={s.audience.stages.contains(&st)}
+                                onchange={Callback::from(move |_: Event| w.dispatch(WizardAction::ToggleStage(st)))} />{ st.label() }</label> }
+                        }) }
+                    </fieldset>
+                    <div class="grid2">
+                        <label class="field"><span>{ "Tags (any of; comma-separated)" }</span>
+                            <input name="tags" value={raw("tags", s.audience.tags.join(", "))} placeholder="newsletter, spring-event"
+                                oninput={typed("tags")} /></label>
+                        <label class="field"><span>{ "Average sentiment at least (-1 to 1)" }</span>
+                            <input name="sentiment_min" type="number" min="-1" max="1" step="0.1"
+                                value={raw("sentiment_min", s.audience.sentiment_min.map(|v| v.to_string()).unwrap_or_default())}
+                                oninput={typed("sentiment_min")} /></label>
+                    </div>
+                    <AddPerson on_add={add_person} />
                     <fieldset class="field chips"><legend>{ "Must have" }</legend>
                         <label class="check"><input type="checkbox" name="has_email" checked={s.audience.has_email == Some(true)}
                             onchange={has(WizardAction::HasEmail)} />{ "an email address" }</label>
@@ -770,6 +780,60 @@ fn preview_picker(props: &PickerProps) -> Html {
                 </select>
             </label>
             { for previews.iter().enumerate().map(|(i, p)| preview_card(p, i)) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AddProps {
+    on_add: Callback<i64>,
+}
+
+/// Adds a person by hand: the first contact matching a name, email or phone.
+#[function_component(AddPerson)]
+fn add_person(props: &AddProps) -> Html {
+    let text = use_state(String::new);
+    let note = use_state(|| None::<String>);
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(input_value(&e)))
+    };
+    let on_add = {
+        let (text, note, on_add) = (text.clone(), note.clone(), props.on_add.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (query, note, on_add) = ((*text).trim().to_owned(), note.clone(), on_add.clone());
+            if query.is_empty() {
+                return;
+            }
+            spawn_local(async move {
+                let request = hearth_types::ContactsRequest {
+                    search: Some(query.clone()),
+                    limit: Some(1),
+                    ..Default::default()
+                };
+                match api::contacts(&request).await {
+                    Ok(found) => match found.first() {
+                        Some(c) => {
+                            on_add.emit(c.id);
+                            note.set(Some(format!("Added {}", c.name)));
+                        }
+                        None => note.set(Some(format!("Nobody matches {query:?}"))),
+                    },
+                    Err(e) => note.set(Some(e.to_string())),
+                }
+            });
+        })
+    };
+    html! {
+        <div class="field add-person">
+            <span>{ "Add a person by hand (name, email or phone)" }</span>
+            <div class="row">
+                <input name="add_person" value={(*text).clone()} oninput={on_input} />
+                <button id="add-person" onclick={on_add}>{ "Add" }</button>
+                if let Some(n) = &*note {
+                    <span class="hint" id="add-person-note">{ n }</span>
+                }
+            </div>
         </div>
     }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use hearth_types::{
     Audience, CallContent, CampaignKind, CampaignSpec, ContactStatus, EmailContent, Pace, Schedule,
-    SendWindow, SmsContent, Step, StepChannel, Tier,
+    SendWindow, SmsContent, Stage, Step, StepChannel, Tier,
 };
 use yew::Reducible;
 
@@ -105,6 +105,9 @@ pub struct Wizard {
     pub spec: CampaignSpec,
     /// Why the current step cannot be left.
     pub errors: Vec<String>,
+    /// What was typed into free-text fields (numbers, tags), so a half-typed "-0." or
+    /// "a, " stays on screen while the spec gets what it means.
+    pub raw: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Wizard {
@@ -131,6 +134,7 @@ impl Default for Wizard {
                 .into(),
             },
             errors: Vec::new(),
+            raw: Default::default(),
         }
     }
 }
@@ -163,6 +167,15 @@ pub enum WizardAction {
     HasEmail(bool),
     HasPhone(bool),
     Exclude(i64),
+    /// A person added by hand (whatever the rules say).
+    Include(i64),
+    ToggleStage(Stage),
+    SentimentMin(Option<f64>),
+    /// Comma-separated.
+    Tags(String),
+    /// Text typed into an audience field: days_since, score_min, ltv_min, sentiment_min,
+    /// tags.
+    Typed(&'static str, String),
     Plan(ChannelPlan),
     Delay(usize, u32),
     Content(usize, ContentField, String),
@@ -302,7 +315,42 @@ impl Reducible for Wizard {
             WizardAction::LtvMin(v) => s.audience.ltv_min_minor = v,
             WizardAction::HasEmail(v) => s.audience.has_email = v.then_some(true),
             WizardAction::HasPhone(v) => s.audience.has_phone = v.then_some(true),
-            WizardAction::Exclude(id) => toggle(&mut s.audience.exclude, id),
+            WizardAction::Exclude(id) => {
+                s.audience.include.retain(|i| *i != id);
+                toggle(&mut s.audience.exclude, id)
+            }
+            WizardAction::Include(id) => {
+                s.audience.exclude.retain(|i| *i != id);
+                if !s.audience.include.contains(&id) {
+                    s.audience.include.push(id);
+                }
+            }
+            WizardAction::ToggleStage(v) => toggle(&mut s.audience.stages, v),
+            WizardAction::SentimentMin(v) => {
+                s.audience.sentiment_min = v.filter(|v| v.is_finite()).map(|v| v.clamp(-1.0, 1.0))
+            }
+            WizardAction::Tags(v) => {
+                s.audience.tags = v
+                    .split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            }
+            WizardAction::Typed(field, text) => {
+                let t = text.trim();
+                let action = match field {
+                    "days_since" => WizardAction::DaysSince(t.parse().ok()),
+                    "score_min" => WizardAction::ScoreMin(t.parse().ok()),
+                    "ltv_min" => WizardAction::LtvMin(
+                        t.parse::<f64>().ok().map(|v| (v * 100.0).round() as i64),
+                    ),
+                    "sentiment_min" => WizardAction::SentimentMin(t.parse().ok()),
+                    _ => WizardAction::Tags(text.clone()),
+                };
+                let mut next = (*Rc::new(w).reduce(action)).clone();
+                next.raw.insert(field.to_owned(), text);
+                return Rc::new(next);
+            }
             WizardAction::Plan(plan) => {
                 w.plan = plan;
                 // Keep what was written for a channel that stays.
@@ -431,6 +479,28 @@ mod tests {
     }
 
     #[test]
+    fn half_typed_fields_stay_as_typed() {
+        let w = run(
+            Wizard::default(),
+            vec![
+                WizardAction::Typed("sentiment_min", "-".into()),
+                WizardAction::Typed("tags", "newsletter, ".into()),
+                WizardAction::Typed("ltv_min", "12.5".into()),
+            ],
+        );
+        assert_eq!(w.raw["sentiment_min"], "-");
+        assert_eq!(w.spec.audience.sentiment_min, None);
+        assert_eq!(w.raw["tags"], "newsletter, ");
+        assert_eq!(w.spec.audience.tags, vec!["newsletter"]);
+        assert_eq!(w.spec.audience.ltv_min_minor, Some(1250));
+        let w = run(
+            (*w).clone(),
+            vec![WizardAction::Typed("sentiment_min", "-0.5".into())],
+        );
+        assert_eq!(w.spec.audience.sentiment_min, Some(-0.5));
+    }
+
+    #[test]
     fn the_channel_plan_keeps_written_content() {
         let w = run(
             Wizard::default(),
@@ -470,6 +540,11 @@ mod tests {
                 WizardAction::ToggleTier(Tier::Hot),
                 WizardAction::HasPhone(true),
                 WizardAction::Exclude(7),
+                WizardAction::Include(9),
+                WizardAction::Include(7),
+                WizardAction::Tags(" newsletter, spring-event ,".into()),
+                WizardAction::ToggleStage(Stage::RetentionRisk),
+                WizardAction::SentimentMin(Some(3.0)),
                 WizardAction::Variable("promotion".into(), "Free delivery".into()),
                 WizardAction::Content(
                     0,
@@ -484,7 +559,12 @@ mod tests {
         let a = &w.spec.audience;
         assert_eq!(a.statuses, vec![ContactStatus::Customer]);
         assert!(a.tiers.is_empty());
-        assert_eq!((a.has_phone, a.exclude.clone()), (Some(true), vec![7]));
+        assert_eq!(a.has_phone, Some(true));
+        // Added by hand after being left out: in, and no longer out.
+        assert_eq!((a.include.clone(), a.exclude.clone()), (vec![9, 7], vec![]));
+        assert_eq!(a.tags, vec!["newsletter", "spring-event"]);
+        assert_eq!(a.stages, vec![Stage::RetentionRisk]);
+        assert_eq!(a.sentiment_min, Some(1.0));
         assert_eq!(w.spec.variables["promotion"], "Free delivery");
         let call = w.spec.steps[0].call.as_ref().unwrap();
         assert_eq!(call.variables.len(), 2);

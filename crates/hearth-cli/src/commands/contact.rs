@@ -52,6 +52,14 @@ pub enum ContactCmd {
     Merge { keep: String, other: String },
     /// Undo a merge by its id.
     Unmerge { merge_id: i64 },
+    /// Tag a contact (KEY: id, email or phone), or remove tags with --remove; without
+    /// tags, list the contact's tags (or, without KEY, every tag in use).
+    Tag {
+        key: Option<String>,
+        tags: Vec<String>,
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 pub async fn run(ctx: &Ctx, cmd: ContactCmd) -> anyhow::Result<()> {
@@ -146,6 +154,37 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
                 "merged #{} into #{} {}: {} identities, {} interactions, {} orders, {} deals, {} tasks moved (undo: hearth contact unmerge {})",
                 m.merged_id, m.kept.id, m.kept.name, m.identities, m.interactions, m.orders, m.deals, m.tasks, m.merge_id
             );
+            Ok(())
+        }
+        ContactCmd::Tag { key: None, .. } => {
+            let tags = store.tags().await?;
+            if ctx.json {
+                return output::json(&tags);
+            }
+            for (tag, n) in tags {
+                println!("{tag:<24} {n}");
+            }
+            Ok(())
+        }
+        ContactCmd::Tag {
+            key: Some(key),
+            tags,
+            remove,
+        } => {
+            let id = store.find_contact(&key).await?.id;
+            if remove {
+                for t in &tags {
+                    store.untag_contact(id, t).await?;
+                }
+            } else if !tags.is_empty() {
+                let pairs: Vec<(i64, String)> = tags.iter().map(|t| (id, t.clone())).collect();
+                store.tag_contacts(&pairs).await?;
+            }
+            let now = store.contact_tags(id).await?;
+            if ctx.json {
+                return output::json(&now);
+            }
+            println!("{}", now.join(", "));
             Ok(())
         }
         ContactCmd::Unmerge { merge_id } => {

@@ -105,6 +105,7 @@ impl Engine {
                 self.reconcile(store, secrets, &run, &mut report).await?;
             }
             self.replies(store, &run, &mut report).await?;
+            store.refresh_outcomes(id).await?;
             let cancelled = store.cancel_unwanted_sends(id, now).await?;
             if cancelled > 0 {
                 tracing::info!(campaign = id, cancelled, "queued sends withdrawn");

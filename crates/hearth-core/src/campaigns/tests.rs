@@ -330,3 +330,151 @@ async fn a_daily_cap_holds_until_the_next_local_day() {
         .unwrap();
     assert_eq!(r.queued, 2);
 }
+
+/// What the providers report after a send, and what the people do, becomes the results:
+/// delivered and answered, replies, STOP, orders after contact; tags pick the audience.
+#[tokio::test]
+async fn outcomes_replies_opt_outs_and_conversions() {
+    use crate::domain::{NewInteraction, NewOrder};
+    use crate::store::{PhoneParty, SendOutcome};
+    use hearth_types::{Channel, Direction, RecipientStatus};
+
+    let store = Store::open_in_memory().await.unwrap();
+    store
+        .set_provider_account(
+            "telnyx",
+            "http://127.0.0.1:9",
+            &serde_json::json!({ "from_number": "+18445550001" }),
+        )
+        .await
+        .unwrap();
+    let numbers = [
+        "+14155550201",
+        "+14155550202",
+        "+14155550203",
+        "+14155550204",
+    ];
+    let mut ids = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        ids.push(
+            store
+                .add_contact(&person(&format!("P{i}"), Some(n), None))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // Tags pick three of the four.
+    let tagged: Vec<(i64, String)> = ids[..3]
+        .iter()
+        .map(|id| (*id, " Spring Event".to_owned()))
+        .collect();
+    assert_eq!(store.tag_contacts(&tagged).await.unwrap(), 3);
+    let mut spec = sms_spec();
+    spec.schedule.window = None;
+    spec.audience.tags = vec!["spring-event".into()];
+    let now = crate::now_ms();
+    let (preview, _) = preview_audience(&store, &spec, now, 10).await.unwrap();
+    assert_eq!(preview.count, 3);
+    let id = create(&store, &spec, now).await.unwrap();
+    launch(&store, id, &Sender::default(), now).await.unwrap();
+    let secrets = MemorySecrets::default();
+    let mut engine = Engine::new(Sender::default());
+    let r = engine
+        .tick(&store, &secrets, &NoEvents, now, false)
+        .await
+        .unwrap();
+    assert_eq!(r.queued, 2, "the burst of two");
+    let r = engine
+        .tick(&store, &secrets, &NoEvents, now + 30_000, false)
+        .await
+        .unwrap();
+    assert_eq!(r.queued, 1);
+    // The provider takes all three (as the outbox would record it); one is delivered.
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT o.id, s.address FROM campaign_sends s JOIN outbox o ON o.id = s.outbox_id ORDER BY s.id")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+    for (k, (outbox, to)) in rows.iter().enumerate() {
+        let status = if k == 0 { "delivered" } else { "queued" };
+        let sent = NewInteraction {
+            body: Some("Hi".into()),
+            metadata: serde_json::json!({ "status": status }),
+            ..NewInteraction::new(
+                Channel::Sms,
+                Direction::Outbound,
+                now + 31_000,
+                "telnyx",
+                format!("m{k}"),
+            )
+        };
+        let party = PhoneParty {
+            number: to.clone(),
+            name: None,
+        };
+        store
+            .record_sent(*outbox, &sent, Some(party))
+            .await
+            .unwrap();
+        store
+            .finish_outbox(*outbox, &SendOutcome::Sent)
+            .await
+            .unwrap();
+    }
+    let later = now + 60_000;
+    // P1 answers, P2 texts STOP, P0 orders (and had the text delivered).
+    let inbound = |k: usize, text: &str| NewInteraction {
+        contact_id: Some(ids[k]),
+        body: Some(text.into()),
+        ..NewInteraction::new(
+            Channel::Sms,
+            Direction::Inbound,
+            later,
+            "telnyx",
+            format!("in{k}"),
+        )
+    };
+    store
+        .upsert_interactions(&[inbound(1, "Sounds good, book me in"), inbound(2, "STOP")])
+        .await
+        .unwrap();
+    store
+        .upsert_orders(&[NewOrder {
+            contact_id: Some(ids[0]),
+            source: "manual".into(),
+            external_id: "A-1".into(),
+            placed_at: later,
+            total_minor: 12_500,
+            currency: "USD".into(),
+            status: "completed".into(),
+            items: serde_json::json!([]),
+        }])
+        .await
+        .unwrap();
+    let r = engine
+        .tick(&store, &secrets, &NoEvents, later + 1_000, false)
+        .await
+        .unwrap();
+    assert_eq!((r.sent, r.replied, r.opted_out), (3, 1, 1), "{r:?}");
+    assert_eq!(r.completed, vec![id]);
+    let rows = recipients(&store, id).await.unwrap();
+    let status: Vec<RecipientStatus> = rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        status,
+        vec![
+            RecipientStatus::Delivered,
+            RecipientStatus::Replied,
+            RecipientStatus::OptedOut
+        ]
+    );
+    assert_eq!(rows[0].revenue_minor, 12_500);
+    let d = detail(&store, id).await.unwrap();
+    assert_eq!(d.summary.status, CampaignStatus::Completed);
+    let res = d.results;
+    assert_eq!((res.contacted, res.replied, res.conversions), (3, 2, 1));
+    assert_eq!((res.revenue_minor, res.currency.as_str()), (12_500, "USD"));
+    let csv = recipients_csv(&recipients(&store, id).await.unwrap()).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    assert!(csv.contains("P0,delivered,1,sms,+14155550201"), "{csv}");
+}

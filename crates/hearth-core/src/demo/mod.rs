@@ -97,6 +97,25 @@ pub async fn seed(
     store.set_setting("business_email", BUSINESS_EMAIL).await?;
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let people = seed_contacts(store, options.contacts, &mut rng).await?;
+    // Tags from the position alone (no draws: the rest of the demo stays as it was).
+    let tags: Vec<(i64, String)> = people
+        .iter()
+        .enumerate()
+        .flat_map(|(n, p)| {
+            let mut t = Vec::new();
+            if n % 3 == 0 {
+                t.push((p.id, "newsletter".to_owned()));
+            }
+            if n % 11 == 4 {
+                t.push((p.id, "spring-event".to_owned()));
+            }
+            if p.email.as_deref().is_some_and(|e| e.ends_with(".example")) {
+                t.push((p.id, "business".to_owned()));
+            }
+            t
+        })
+        .collect();
+    store.tag_contacts(&tags).await?;
     let mut builder = Builder {
         rng,
         as_of: options.as_of,

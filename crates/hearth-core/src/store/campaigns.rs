@@ -433,6 +433,19 @@ impl Store {
         if let Some(max) = a.sentiment_max {
             q.push(" AND se.s <= ").push_bind(max);
         }
+        let tags: Vec<String> = a
+            .tags
+            .iter()
+            .filter_map(|t| super::normalize_tag(t))
+            .collect();
+        if !tags.is_empty() {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id \
+                   AND t.tag IN (SELECT value FROM json_each(",
+            )
+            .push_bind(serde_json::to_string(&tags).unwrap_or_default())
+            .push(")))");
+        }
         for (kind, want) in [("email", a.has_email), ("phone", a.has_phone)] {
             if let Some(want) = want {
                 q.push(if want {
@@ -535,6 +548,30 @@ impl Store {
             .await
             .map_err(StoreError::query("commit a launch"))?;
         Ok(true)
+    }
+
+    /// Recipients whose last step went out and whose provider has since reported more:
+    /// a text delivered (Telnyx's record) becomes `delivered`, a call that lasted becomes
+    /// `answered`. Returns how many changed.
+    pub async fn refresh_outcomes(&self, campaign: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query!(
+            "UPDATE campaign_recipients SET status = CASE \
+                 WHEN (SELECT s.channel FROM campaign_sends s WHERE s.recipient_id = campaign_recipients.id \
+                       AND s.state = 'sent' ORDER BY s.step DESC LIMIT 1) = 'call' THEN 'answered' \
+                 ELSE 'delivered' END \
+             WHERE campaign_id = ?1 AND status = 'sent' AND EXISTS ( \
+                 SELECT 1 FROM campaign_sends s JOIN outbox o ON o.id = s.outbox_id \
+                 JOIN interactions i ON i.id = o.interaction_id \
+                 WHERE s.id = (SELECT id FROM campaign_sends WHERE recipient_id = campaign_recipients.id \
+                               AND state = 'sent' ORDER BY step DESC LIMIT 1) \
+                   AND ((s.channel = 'sms' AND i.metadata ->> '$.status' = 'delivered') \
+                     OR (s.channel = 'call' AND coalesce(i.duration_ms, 0) > 0)))",
+            campaign
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("refresh campaign outcomes"))?;
+        Ok(done.rows_affected())
     }
 
     /// Recipients whose step is due and not yet queued, oldest first.

@@ -24,6 +24,7 @@ mod profile;
 mod providers;
 mod settings;
 mod sql;
+mod tags;
 mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ pub use outbox::{OutboxItem, SendOutcome};
 pub use providers::{
     OptOut, PhoneParty, ProviderAccount, ProviderBatch, ProviderBatchReport, ProviderRecord,
 };
+pub use tags::normalize_tag;
 pub(crate) use timeline::TIME_RANGE;
 pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};
 
