@@ -136,6 +136,8 @@ pub struct SmsContent {
 pub struct CallContent {
     /// The VAPI assistant (the one in Settings when empty).
     pub assistant_id: Option<String>,
+    /// The VAPI phone number (id) to call from (the one in Settings when empty).
+    pub phone_number_id: Option<String>,
     /// Values for the assistant's `{{placeholders}}`; each may use `{variables}`.
     pub variables: BTreeMap<String, String>,
 }

@@ -528,6 +528,8 @@ fn content_step(
                             <>
                                 <label class="field"><span>{ "VAPI assistant (the one in Settings when empty)" }</span>
                                     <input name={format!("assistant-{i}")} value={c.assistant_id.unwrap_or_default()} oninput={field(i, ContentField::Assistant)} /></label>
+                                <label class="field"><span>{ "VAPI phone number id to call from (the one in Settings when empty)" }</span>
+                                    <input name={format!("number-{i}")} value={c.phone_number_id.unwrap_or_default()} oninput={field(i, ContentField::PhoneNumber)} /></label>
                                 <label class="field"><span>{ "Values for the assistant's variables (name=value per line)" }</span>
                                     <textarea name={format!("vars-{i}")} rows="3" value={vars} oninput={field(i, ContentField::CallVariables)} /></label>
                             </>

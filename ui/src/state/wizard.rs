@@ -86,6 +86,7 @@ fn default_step(channel: StepChannel, index: usize) -> Step {
         }),
         call: (channel == StepChannel::Call).then(|| CallContent {
             assistant_id: None,
+            phone_number_id: None,
             variables: [
                 ("customerName".to_owned(), "{first_name}".to_owned()),
                 ("offer".to_owned(), "{promotion}".to_owned()),
@@ -147,6 +148,7 @@ pub enum ContentField {
     Html,
     SmsText,
     Assistant,
+    PhoneNumber,
     /// `key=value` lines.
     CallVariables,
 }
@@ -397,6 +399,12 @@ impl Reducible for Wizard {
                         }
                         ContentField::Assistant => {
                             step.call.get_or_insert_with(Default::default).assistant_id =
+                                (!value.trim().is_empty()).then(|| value.trim().to_owned())
+                        }
+                        ContentField::PhoneNumber => {
+                            step.call
+                                .get_or_insert_with(Default::default)
+                                .phone_number_id =
                                 (!value.trim().is_empty()).then(|| value.trim().to_owned())
                         }
                         ContentField::CallVariables => {

@@ -490,6 +490,7 @@ fn example() -> CampaignSpec {
                 sms: None,
                 call: Some(CallContent {
                     assistant_id: None,
+                    phone_number_id: None,
                     variables: [
                         ("customerName".to_owned(), "{first_name}".to_owned()),
                         ("offer".to_owned(), "{promotion}".to_owned()),

@@ -657,6 +657,7 @@ async fn build_send(
                 Some(&c.name),
                 variables,
                 call.assistant_id.as_deref(),
+                call.phone_number_id.as_deref(),
                 &reference,
             )
             .await?;

@@ -478,3 +478,44 @@ async fn outcomes_replies_opt_outs_and_conversions() {
     assert_eq!(csv.lines().count(), 4);
     assert!(csv.contains("P0,delivered,1,sms,+14155550201"), "{csv}");
 }
+
+/// A campaign with a start time waits for it (scheduled), then goes on its own.
+#[tokio::test]
+async fn a_scheduled_campaign_starts_at_its_time() {
+    let store = Store::open_in_memory().await.unwrap();
+    store
+        .set_provider_account(
+            "telnyx",
+            "http://127.0.0.1:9",
+            &serde_json::json!({ "from_number": "+18445550001" }),
+        )
+        .await
+        .unwrap();
+    store
+        .add_contact(&person("Sol", Some("+14155550301"), None))
+        .await
+        .unwrap();
+    let now = at(Tz::UTC, 20, 12, 0);
+    let mut spec = sms_spec();
+    spec.schedule.window = None;
+    spec.schedule.start_at = Some(now + 3_600_000);
+    let id = create(&store, &spec, now).await.unwrap();
+    let launched = launch(&store, id, &Sender::default(), now).await.unwrap();
+    assert_eq!(launched.status, CampaignStatus::Scheduled);
+    let secrets = MemorySecrets::default();
+    let mut engine = Engine::new(Sender::default());
+    let r = engine
+        .tick(&store, &secrets, &NoEvents, now + 3_599_000, false)
+        .await
+        .unwrap();
+    assert_eq!((r.active, r.queued), (0, 0));
+    let r = engine
+        .tick(&store, &secrets, &NoEvents, now + 3_600_000, false)
+        .await
+        .unwrap();
+    assert_eq!((r.active, r.queued), (1, 1));
+    assert_eq!(
+        store.campaign(id).await.unwrap().status,
+        CampaignStatus::Active
+    );
+}

@@ -137,21 +137,23 @@ pub async fn queue_call(
     variables: Map<String, Value>,
 ) -> Result<OutboxItem, ProviderError> {
     let reference = format!("{REFERENCE_PREFIX}call:{}", uuid::Uuid::new_v4());
-    let (_, payload) = prepare_call(store, to, name, variables, None, &reference).await?;
+    let (_, payload) = prepare_call(store, to, name, variables, None, None, &reference).await?;
     Ok(store
         .queue_outbox("voice_ai", "vapi", &payload, &reference)
         .await?)
 }
 
 /// The exact `POST /call` body for an AI call to `to` (checked against the opt-out
-/// ledger): the assistant in Settings unless `assistant` names another, and `reference`
-/// as the call's `name`, so a call whose answer was lost is recognised later.
+/// ledger): the assistant and number in Settings unless `assistant` / `number` name
+/// others, and `reference` as the call's `name`, so a call whose answer was lost is
+/// recognised later.
 pub async fn prepare_call(
     store: &Store,
     to: &str,
     name: Option<&str>,
     variables: Map<String, Value>,
     assistant: Option<&str>,
+    number: Option<&str>,
     reference: &str,
 ) -> Result<(String, Vec<u8>), ProviderError> {
     let settings = settings(store, Provider::Vapi).await?;
@@ -165,9 +167,12 @@ pub async fn prepare_call(
             .assistant_id
             .ok_or_else(|| missing("assistant id"))?,
     };
-    let phone_number_id = settings
-        .phone_number_id
-        .ok_or_else(|| missing("phone number id"))?;
+    let phone_number_id = match number.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => n.to_owned(),
+        None => settings
+            .phone_number_id
+            .ok_or_else(|| missing("phone number id"))?,
+    };
     let to = normalize_phone(to, store.region())?;
     refuse_opted_out(store, "voice_ai", &to).await?;
     let body = CreateCall {

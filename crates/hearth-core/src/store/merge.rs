@@ -132,6 +132,18 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::query("update the kept contact"))?;
+        // Tags are copied (the merged contact keeps its own, so an undo leaves both as
+        // they were, plus the copies on the kept one).
+        sqlx::query!(
+            "INSERT OR IGNORE INTO contact_tags (contact_id, tag, created_at) \
+             SELECT ?1, tag, ?3 FROM contact_tags WHERE contact_id = ?2",
+            keep,
+            other,
+            now
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("copy tags to the kept contact"))?;
         sqlx::query!(
             "UPDATE contacts SET merged_into = ?1, updated_at = ?3 WHERE id = ?2",
             keep,
