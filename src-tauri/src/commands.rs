@@ -199,3 +199,30 @@ pub async fn message_html(
         .await
         .map_err(from_store)
 }
+
+/// A contact's sentiment and orders over time, for the profile's charts.
+#[tauri::command]
+pub async fn contact_series(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<hearth_types::ContactSeries, CommandError> {
+    state
+        .store()
+        .await?
+        .contact_series(id)
+        .await
+        .map_err(from_store)
+}
+
+/// Interactions per channel per week, the last 12 weeks.
+#[tauri::command]
+pub async fn weekly_activity(
+    state: State<'_, AppState>,
+) -> Result<hearth_types::WeeklyActivity, CommandError> {
+    state
+        .store()
+        .await?
+        .weekly_activity(12, hearth_core::now_ms())
+        .await
+        .map_err(from_store)
+}

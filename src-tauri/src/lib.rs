@@ -69,6 +69,8 @@ pub fn run() {
             commands::timeline,
             commands::contacts,
             commands::contact_profile,
+            commands::contact_series,
+            commands::weekly_activity,
             contacts::create_contact,
             contacts::update_contact,
             contacts::duplicates,

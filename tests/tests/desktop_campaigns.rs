@@ -55,6 +55,42 @@ async fn build_launch_pause_resume_and_read_a_campaign_in_the_wizard() {
         .await
         .unwrap();
 
+    // The business-wide timeline opens with the weekly activity chart: the same counts as
+    // the core reads from the file.
+    desktop.wait_for("#chart-activity rect").await.unwrap();
+    let shown: serde_json::Value = desktop
+        .js(
+            "return [...document.querySelectorAll('#chart-activity rect')].reduce((m, r) => {
+                 const t = r.querySelector('title').textContent.split(': ')[1].split(' ')[0];
+                 m[r.dataset.channel] = (m[r.dataset.channel] || 0) + Number(t); return m; }, {});",
+        )
+        .await
+        .unwrap();
+    let activity = {
+        let store = hearth_core::Registry::at(desk.data.path())
+            .open(None)
+            .await
+            .unwrap()
+            .1;
+        let a = store
+            .weekly_activity(12, hearth_core::now_ms())
+            .await
+            .unwrap();
+        store.close().await;
+        a
+    };
+    for c in &activity.channels {
+        let total: u32 = c.counts.iter().sum();
+        if total > 0 {
+            assert_eq!(
+                shown[c.channel.as_str()],
+                serde_json::json!(total),
+                "{shown}"
+            );
+        }
+    }
+    desktop.screenshot("39-activity-dashboard").await.unwrap();
+
     desktop.click("#nav-campaigns").await.unwrap();
     desktop.wait_for("#no-campaigns").await.unwrap();
     desktop.click("#new-campaign").await.unwrap();

@@ -155,6 +155,46 @@ async fn hot_leads_notify_open_and_explain_themselves() {
         .unwrap();
     let p: f64 = p_alive.parse().unwrap();
     assert!((0.0..=1.0).contains(&p), "{p_alive}");
+    // The top customer's charts: sentiment and spend over time, one dot per point, as
+    // many as the core reads for them.
+    let id: i64 = serde_json::from_value(
+        desktop
+            .js("return Number(document.querySelector('#profile').dataset.id);")
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let series = {
+        let store = hearth_core::Registry::at(data.path())
+            .open(None)
+            .await
+            .unwrap()
+            .1;
+        let s = store.contact_series(id).await.unwrap();
+        store.close().await;
+        s
+    };
+    assert!(!series.orders.is_empty());
+    for (chart, n) in [
+        ("#chart-orders", series.orders.len()),
+        ("#chart-sentiment", series.sentiment.len()),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        desktop.wait_for(chart).await.unwrap();
+        let dots = desktop
+            .js(&format!(
+                "return document.querySelectorAll('{chart} circle').length;"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(dots, serde_json::json!(n), "{chart}");
+    }
+    desktop
+        .js("document.querySelector('#profile-charts').scrollIntoView({block: 'center'}); return null;")
+        .await
+        .unwrap();
     desktop.screenshot("32-customer-ltv").await.unwrap();
 
     // Duplicates: the demo has people who share a name; merging one pair moves their

@@ -386,3 +386,11 @@ pub async fn campaign_recipients(id: i64) -> Result<Vec<hearth_types::RecipientR
 pub async fn export_campaign(id: i64) -> Result<String, CommandError> {
     invoke("export_campaign", &CampaignId { id }).await
 }
+
+pub async fn contact_series(id: i64) -> Result<hearth_types::ContactSeries, CommandError> {
+    invoke("contact_series", &CampaignId { id }).await
+}
+
+pub async fn weekly_activity() -> Result<hearth_types::WeeklyActivity, CommandError> {
+    invoke("weekly_activity", &NoArgs {}).await
+}

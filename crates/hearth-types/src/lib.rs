@@ -7,6 +7,7 @@
 //! micro-units for provider costs, never floating point.
 
 mod campaign;
+mod charts;
 mod contact;
 mod enums;
 mod error;
@@ -22,6 +23,7 @@ pub use campaign::{
     CampaignSummary, EmailContent, Exclusion, MissingVariable, Pace, RecipientRow, RecipientStatus,
     Schedule, SendWindow, SmsContent, SmsEncoding, Step, StepChannel, StepPreview, SMS_OPT_OUT,
 };
+pub use charts::{ChannelWeeks, ContactSeries, Point, WeeklyActivity};
 pub use contact::{
     ChannelCount, ContactEdit, ContactInput, ContactProfile, ContactSentiment, ContactSort,
     ContactsRequest, Deal, DuplicatePair, MergeResult, OrderStats, Task,

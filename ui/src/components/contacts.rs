@@ -321,6 +321,7 @@ fn profile_card(p: &ContactProfile, on_edit: &Callback<ContactProfile>) -> Html 
                     } }
                 </p>
             }
+            <super::charts::ContactCharts id={c.id} />
             { intel_section(p) }
         </div>
     }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod business_menu;
 pub mod campaigns;
+pub mod charts;
 pub mod contact_form;
 pub mod contacts;
 pub mod duplicates;

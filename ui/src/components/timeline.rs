@@ -109,6 +109,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
 
     html! {
         <section class="timeline-view">
+            <super::charts::ActivityChart />
             <div class="toolbar">
                 <input id="search" type="search" placeholder="Search subjects, messages, transcripts…"
                     value={state.search.clone()} oninput={on_search} aria-label="Search the timeline" />

@@ -1,5 +1,6 @@
 //! Pure UI state: reducers and decisions with no side effects, tested natively.
 
+pub mod charts;
 pub mod composer;
 pub mod contact_form;
 pub mod keys;

@@ -8,6 +8,7 @@
 
 mod backup;
 mod campaigns;
+mod charts;
 mod contacts;
 mod cursors;
 mod error;
