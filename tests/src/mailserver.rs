@@ -167,7 +167,19 @@ impl MailServer {
             dovecot,
             smtp: Mutex::new(None),
         };
-        server.start_smtp()?;
+        // A port found free can be taken before Python binds it (by another test's
+        // outgoing connection): on "address already in use", try another one.
+        let mut tries = 0;
+        loop {
+            match server.start_smtp() {
+                Ok(()) => break,
+                Err(e) if tries < 5 && format!("{e:#}").contains("address already in use") => {
+                    tries += 1;
+                    server.smtp_port = free_port()?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         server.startup = started.elapsed();
         Ok(server)
     }
