@@ -534,13 +534,18 @@ fn spec_of(row: &crate::store::CampaignRow) -> Result<CampaignSpec, CampaignErro
     })
 }
 
-/// Stores a draft after checking it.
-pub async fn create(store: &Store, spec: &CampaignSpec, now: i64) -> Result<i64, CampaignError> {
+/// The spec as stored, once it passes [`check_spec`].
+fn checked_json(spec: &CampaignSpec) -> Result<String, CampaignError> {
     let errors = check_spec(spec);
     if !errors.is_empty() {
         return Err(CampaignError::Invalid(errors));
     }
-    let json = serde_json::to_string(spec).unwrap_or_default();
+    Ok(serde_json::to_string(spec).unwrap_or_default())
+}
+
+/// Stores a draft after checking it.
+pub async fn create(store: &Store, spec: &CampaignSpec, now: i64) -> Result<i64, CampaignError> {
+    let json = checked_json(spec)?;
     Ok(store
         .create_campaign(
             spec.name.trim(),
@@ -560,11 +565,7 @@ pub async fn update(
     spec: &CampaignSpec,
     now: i64,
 ) -> Result<(), CampaignError> {
-    let errors = check_spec(spec);
-    if !errors.is_empty() {
-        return Err(CampaignError::Invalid(errors));
-    }
-    let json = serde_json::to_string(spec).unwrap_or_default();
+    let json = checked_json(spec)?;
     let row = store.campaign(id).await?;
     if !store
         .update_campaign(
