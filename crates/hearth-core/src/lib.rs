@@ -50,6 +50,7 @@ pub mod events;
 pub mod imports;
 pub mod mail;
 pub mod outbox;
+pub mod periodic;
 pub mod providers;
 pub mod secrets;
 pub mod store;

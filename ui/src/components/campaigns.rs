@@ -702,7 +702,7 @@ fn review_step(
             });
         })
     };
-    let preview_for = preview_picker_for(w, &r);
+    let preview_for = html! { <PreviewPicker spec={w.spec.clone()} review={r.clone()} /> };
     html! {
         <section class="wizard-body" data-step="review" id="campaign-review">
             <p class="review-count" id="review-count" data-count={r.audience.count.to_string()}>
@@ -737,17 +737,13 @@ fn review_step(
     }
 }
 
-/// The previews, for the first recipient or any one picked from the sample.
-fn preview_picker_for(w: &UseReducerHandle<Wizard>, r: &CampaignReview) -> Html {
-    html! { <PreviewPicker spec={w.spec.clone()} review={r.clone()} /> }
-}
-
 #[derive(Properties, PartialEq)]
 struct PickerProps {
     spec: hearth_types::CampaignSpec,
     review: CampaignReview,
 }
 
+/// The previews, for the first recipient or any one picked from the sample.
 #[function_component(PreviewPicker)]
 fn preview_picker(props: &PickerProps) -> Html {
     let picked = use_state(|| None::<Vec<StepPreview>>);

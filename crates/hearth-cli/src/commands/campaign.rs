@@ -185,25 +185,17 @@ async fn dispatch(
             Ok(())
         }
         CampaignCmd::Review { campaign } => {
-            let row = store.find_campaign(&campaign).await?;
-            let spec: CampaignSpec = serde_json::from_str(&row.spec)?;
+            let spec = campaigns::spec_of(&store.find_campaign(&campaign).await?)?;
             if ctx.json {
                 return output::json(&campaigns::review(store, &spec, sender, now).await?);
             }
             print_review(store, &spec, sender, now).await
         }
         CampaignCmd::Preview { campaign, contact } => {
-            let row = store.find_campaign(&campaign).await?;
-            let spec: CampaignSpec = serde_json::from_str(&row.spec)?;
+            let spec = campaigns::spec_of(&store.find_campaign(&campaign).await?)?;
             let id = store.find_contact(&contact).await?.id;
+            let previews = campaigns::preview_for(store, &spec, sender, id).await?;
             let c = store.campaign_candidate(id).await?;
-            let from = campaigns::email_account(store, "")
-                .await
-                .ok()
-                .and_then(|a| a.addresses.first().cloned());
-            let previews: Vec<_> = (0..spec.steps.len())
-                .map(|i| campaigns::render_step(&spec, i, sender, from.as_deref(), &c))
-                .collect();
             if ctx.json {
                 return output::json(&previews);
             }

@@ -264,17 +264,8 @@ pub async fn analyze_due(
 }
 
 /// A running analysis: a pass every `tick` when something changed, at once when nudged.
-pub struct AnalysisJob {
-    nudge: std::sync::Arc<tokio::sync::Notify>,
-    stop: tokio::sync::watch::Sender<bool>,
-    handle: tokio::task::JoinHandle<()>,
-}
-
-impl std::fmt::Debug for AnalysisJob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnalysisJob").finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct AnalysisJob(crate::periodic::Periodic);
 
 impl AnalysisJob {
     pub fn start(
@@ -282,50 +273,37 @@ impl AnalysisJob {
         events: std::sync::Arc<dyn EventSink>,
         tick: std::time::Duration,
     ) -> AnalysisJob {
-        let nudge = std::sync::Arc::new(tokio::sync::Notify::new());
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
-        let woken = std::sync::Arc::clone(&nudge);
-        let handle = tokio::spawn(async move {
-            loop {
-                match analyze_due(&store, events.as_ref(), crate::now_ms()).await {
-                    Ok(r) if r.contacts > 0 => tracing::debug!(
-                        contacts = r.contacts,
-                        hot = r.hot,
-                        ms = r.elapsed_ms,
-                        "analysis pass"
-                    ),
-                    Ok(_) => {}
-                    // The marks stay: the next pass tries again.
-                    Err(e) => tracing::warn!(error = %e, "analysis pass failed"),
+        AnalysisJob(crate::periodic::Periodic::start(
+            move |mut ticker| async move {
+                loop {
+                    match analyze_due(&store, events.as_ref(), crate::now_ms()).await {
+                        Ok(r) if r.contacts > 0 => tracing::debug!(
+                            contacts = r.contacts,
+                            hot = r.hot,
+                            ms = r.elapsed_ms,
+                            "analysis pass"
+                        ),
+                        Ok(_) => {}
+                        // The marks stay: the next pass tries again.
+                        Err(e) => tracing::warn!(error = %e, "analysis pass failed"),
+                    }
+                    if !ticker.wait(tick).await {
+                        break;
+                    }
                 }
-                tokio::select! {
-                    _ = tokio::time::sleep(tick) => {}
-                    _ = woken.notified() => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        AnalysisJob {
-            nudge,
-            stop,
-            handle,
-        }
+            },
+        ))
     }
 
     /// Runs a pass soon (after a sync or an import).
     pub fn nudge(&self) {
-        self.nudge.notify_one();
+        self.0.nudge();
     }
 
     /// Stops after the pass in hand (each chunk is one transaction: an abort loses
     /// nothing but time).
     pub async fn stop(self, timeout: std::time::Duration) {
-        let _ = self.stop.send(true);
-        let mut handle = self.handle;
-        if tokio::time::timeout(timeout, &mut handle).await.is_err() {
-            handle.abort();
-            let _ = handle.await;
-        }
+        self.0.stop(timeout).await;
     }
 }
 

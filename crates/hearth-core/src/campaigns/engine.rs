@@ -424,8 +424,7 @@ impl Engine {
                 let open = pace::next_open(window, tz, now);
                 if open > now {
                     let u = RecipientUpdate {
-                        status: RecipientStatus::parse(&status_now(&r))
-                            .unwrap_or(RecipientStatus::Pending),
+                        status: status_now(&r),
                         step: None,
                         due_at: Some(open),
                         done: false,
@@ -551,11 +550,11 @@ impl RecipientUpdate {
     }
 }
 
-fn status_now(r: &DueRecipient) -> String {
+fn status_now(r: &DueRecipient) -> RecipientStatus {
     if r.first_sent_at.is_some() {
-        "sent".into()
+        RecipientStatus::Sent
     } else {
-        "pending".into()
+        RecipientStatus::Pending
     }
 }
 
@@ -689,17 +688,8 @@ async fn deliver_outbox(
 
 /// The engine as the app runs it: a pass every `tick` (at once again while work is due,
 /// and when nudged after a launch, pause or resume), until stopped.
-pub struct CampaignJob {
-    nudge: std::sync::Arc<tokio::sync::Notify>,
-    stop: tokio::sync::watch::Sender<bool>,
-    handle: tokio::task::JoinHandle<()>,
-}
-
-impl std::fmt::Debug for CampaignJob {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CampaignJob").finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct CampaignJob(crate::periodic::Periodic);
 
 impl CampaignJob {
     pub fn start(
@@ -709,69 +699,56 @@ impl CampaignJob {
         sender: Sender,
         tick: std::time::Duration,
     ) -> CampaignJob {
-        let nudge = std::sync::Arc::new(tokio::sync::Notify::new());
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
-        let woken = std::sync::Arc::clone(&nudge);
-        let handle = tokio::spawn(async move {
-            let mut engine = Engine::new(sender);
-            loop {
-                let mut again = false;
-                match engine
-                    .tick(
-                        &store,
-                        secrets.as_ref(),
-                        events.as_ref(),
-                        crate::now_ms(),
-                        true,
-                    )
-                    .await
-                {
-                    Ok(r) => {
-                        if r.sent + r.queued + r.failed + r.replied + r.opted_out > 0
-                            || !r.completed.is_empty()
-                        {
-                            events.emit(crate::events::CoreEvent::CampaignProgress {
-                                sent: r.sent,
-                                queued: r.queued,
-                                completed: r.completed.clone(),
-                            });
+        CampaignJob(crate::periodic::Periodic::start(
+            move |mut ticker| async move {
+                let mut engine = Engine::new(sender);
+                loop {
+                    let mut again = false;
+                    match engine
+                        .tick(
+                            &store,
+                            secrets.as_ref(),
+                            events.as_ref(),
+                            crate::now_ms(),
+                            true,
+                        )
+                        .await
+                    {
+                        Ok(r) => {
+                            if r.sent + r.queued + r.failed + r.replied + r.opted_out > 0
+                                || !r.completed.is_empty()
+                            {
+                                events.emit(crate::events::CoreEvent::CampaignProgress {
+                                    sent: r.sent,
+                                    queued: r.queued,
+                                    completed: r.completed.clone(),
+                                });
+                            }
+                            again = r.busy;
                         }
-                        again = r.busy;
+                        Err(e) => tracing::warn!(error = %e, "campaign pass failed"),
                     }
-                    Err(e) => tracing::warn!(error = %e, "campaign pass failed"),
+                    let wait = if again {
+                        std::time::Duration::from_millis(20)
+                    } else {
+                        tick
+                    };
+                    if !ticker.wait(wait).await {
+                        break;
+                    }
                 }
-                let wait = if again {
-                    std::time::Duration::from_millis(20)
-                } else {
-                    tick
-                };
-                tokio::select! {
-                    _ = tokio::time::sleep(wait) => {}
-                    _ = woken.notified() => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        CampaignJob {
-            nudge,
-            stop,
-            handle,
-        }
+            },
+        ))
     }
 
     /// A pass now (after a launch, pause, resume or stop).
     pub fn nudge(&self) {
-        self.nudge.notify_one();
+        self.0.nudge();
     }
 
     /// Stops after the pass in hand; each send is committed before it leaves, so an
     /// abort loses nothing.
     pub async fn stop(self, timeout: std::time::Duration) {
-        let _ = self.stop.send(true);
-        let mut handle = self.handle;
-        if tokio::time::timeout(timeout, &mut handle).await.is_err() {
-            handle.abort();
-            let _ = handle.await;
-        }
+        self.0.stop(timeout).await;
     }
 }

@@ -525,7 +525,8 @@ pub fn email_reference(raw: &[u8]) -> String {
     prepare(raw, None, None).parsed.message_key
 }
 
-fn spec_of(row: &crate::store::CampaignRow) -> Result<CampaignSpec, CampaignError> {
+/// A stored campaign's spec.
+pub fn spec_of(row: &crate::store::CampaignRow) -> Result<CampaignSpec, CampaignError> {
     serde_json::from_str(&row.spec).map_err(|e| {
         CampaignError::Invalid(vec![format!(
             "campaign {} has an unreadable spec: {e}",
@@ -686,15 +687,7 @@ pub async fn detail(store: &Store, id: i64) -> Result<CampaignDetail, CampaignEr
     let row = store.campaign(id).await?;
     let spec = spec_of(&row)?;
     let results = store.campaign_results(id, window_ms(&spec)).await?;
-    let summary = store
-        .campaigns()
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| StoreError::NotFound {
-            what: "campaign",
-            key: id.to_string(),
-        })?;
+    let summary = store.campaign_summary(id).await?;
     Ok(CampaignDetail {
         summary,
         spec,

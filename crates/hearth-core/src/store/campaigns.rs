@@ -243,6 +243,24 @@ impl Store {
 
     /// Every campaign, newest first, with its counts.
     pub async fn campaigns(&self) -> Result<Vec<CampaignSummary>, StoreError> {
+        self.campaign_summaries(None).await
+    }
+
+    /// One campaign with its counts.
+    pub async fn campaign_summary(&self, id: i64) -> Result<CampaignSummary, StoreError> {
+        self.campaign_summaries(Some(id))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "campaign",
+                key: id.to_string(),
+            })
+    }
+
+    async fn campaign_summaries(
+        &self,
+        id: Option<i64>,
+    ) -> Result<Vec<CampaignSummary>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT c.id, c.name, c.kind, c.channel, c.status, c.created_at, c.launched_at,
                    c.completed_at,
@@ -251,7 +269,8 @@ impl Store {
                         AND r.first_sent_at IS NOT NULL) AS "contacted!: i64",
                    (SELECT COUNT(*) FROM campaign_recipients r WHERE r.campaign_id = c.id
                         AND r.replied_at IS NOT NULL) AS "replied!: i64"
-               FROM campaigns c ORDER BY c.id DESC"#
+               FROM campaigns c WHERE ?1 IS NULL OR c.id = ?1 ORDER BY c.id DESC"#,
+            id
         )
         .fetch_all(&self.pool)
         .await
