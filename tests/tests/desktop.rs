@@ -148,12 +148,33 @@ async fn first_start_opens_the_demo_then_filter_and_search_the_timeline() {
     // The next page follows on.
     if let Some(next) = page.next {
         desktop.click("#load-more").await.unwrap();
+        // Later pages are the core's largest (500).
         let second = core_ids(TimelineRequest {
             after: Some(next),
+            limit: Some(500),
             ..all_search
         })
         .await;
-        expect_rows(&desktop, &[first, second].concat()).await;
+        // Over 200 items: the page holds the rows on screen, each in its place.
+        let expected = [first, second].concat();
+        let started = Instant::now();
+        loop {
+            let (rows, count) = rendered(&desktop).await;
+            let placed = rows
+                .iter()
+                .all(|(index, id)| expected.get(*index) == Some(id));
+            if (count == expected.len() && placed && !rows.is_empty())
+                || started.elapsed() > Duration::from_secs(20)
+            {
+                assert_eq!(count, expected.len(), "all loaded items are counted");
+                assert!(
+                    placed,
+                    "every row is the core's item at its place: {rows:?}"
+                );
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     desktop.screenshot("05-search-all-channels").await.unwrap();
 
@@ -621,5 +642,197 @@ async fn j_and_k_walk_the_timeline_and_enter_opens_an_item() {
         .wait_for("#timeline .timeline-item:nth-child(2).open .details")
         .await
         .unwrap();
+    desktop.close().await.unwrap();
+}
+
+/// The rows in the page: (index in the whole list, id), and how many items are loaded.
+async fn rendered(desktop: &Desktop) -> (Vec<(usize, i64)>, usize) {
+    let value = desktop
+        .js("const list = document.getElementById('timeline');
+             return [Array.from(list.querySelectorAll(':scope > .timeline-item'))
+               .map(e => [Number(e.dataset.index), Number(e.dataset.id)]), Number(list.dataset.count)];")
+        .await
+        .unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
+/// Scrolls the page so that row `index` of the timeline is at the top of the screen.
+async fn scroll_to_row(desktop: &Desktop, index: usize) {
+    desktop
+        .js(&format!(
+            "const list = document.getElementById('timeline');
+             const row = list.querySelector(':scope > .timeline-item:not(.open)').getBoundingClientRect().height;
+             window.scrollTo(0, list.getBoundingClientRect().top + window.scrollY + {index} * row);
+             return null;"
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timeline_of_ten_thousand_items_keeps_only_the_screen_in_the_page() {
+    let data = tempfile::tempdir().unwrap();
+    let store = demo_business(data.path(), "Long History Ltd", 300, 10_500, 17).await;
+    // Every id, newest first, as the core pages them.
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .timeline(&TimelineRequest {
+                after,
+                limit: Some(500),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        ids.extend(page.items.iter().map(|i| i.id));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert!(ids.len() >= 10_000, "{} items", ids.len());
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop.wait_for("#timeline-status").await.unwrap();
+    desktop.press("gt").await.unwrap();
+    desktop.wait_for("#timeline .timeline-item").await.unwrap();
+
+    // Scrolling to the end fetches page after page until all are loaded; the page never
+    // holds more than a screen of rows and the overscan.
+    let started = Instant::now();
+    let mut most_rows = 0;
+    loop {
+        desktop
+            .js("window.scrollTo(0, document.body.scrollHeight); return null;")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let (rows, count) = rendered(&desktop).await;
+        most_rows = most_rows.max(rows.len());
+        if count == ids.len() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let state = desktop
+                .js("const l = document.getElementById('timeline'); const r = l.getBoundingClientRect();
+                     return [document.getElementById('timeline-status').innerText, l.dataset.start, l.dataset.end,
+                       window.scrollY, document.body.scrollHeight, r.top, r.height, window.innerHeight, l.getAttribute('style')];")
+                .await
+                .unwrap();
+            panic!(
+                "only {count} of {} items loaded by scrolling: {state}",
+                ids.len()
+            );
+        }
+    }
+    assert!(
+        most_rows <= 80,
+        "the page held {most_rows} rows at once; it should hold a screenful"
+    );
+    // At the bottom, the last rows are the core's oldest items.
+    desktop
+        .js("window.scrollTo(0, document.body.scrollHeight); return null;")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let (rows, _) = rendered(&desktop).await;
+        if rows.last().map(|r| r.0) == Some(ids.len() - 1)
+            || started.elapsed() > Duration::from_secs(10)
+        {
+            let last = rows.last().copied();
+            assert_eq!(
+                last,
+                Some((ids.len() - 1, ids[ids.len() - 1])),
+                "the last row in the page at the bottom (index, id)"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    desktop.screenshot("48-timeline-10k-bottom").await.unwrap();
+    let text = desktop
+        .wait_for("#timeline-status")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, format!("{} shown", ids.len()));
+
+    // Anywhere in the list, the rows in the page are the core's rows at those places, and
+    // the row scrolled to is on screen.
+    for target in [0, 1_234, 5_000, 7_777, ids.len() - 1] {
+        scroll_to_row(&desktop, target).await;
+        let started = Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let (rows, _) = rendered(&desktop).await;
+            if rows.iter().any(|r| r.0 == target) {
+                for (index, id) in &rows {
+                    assert_eq!(ids[*index], *id, "row {index} shows another item");
+                }
+                let indices: Vec<usize> = rows.iter().map(|r| r.0).collect();
+                let contiguous = indices.windows(2).all(|w| w[1] == w[0] + 1);
+                assert!(contiguous, "the rows in the page are one run: {indices:?}");
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "row {target} never came into the page: {rows:?}"
+            );
+        }
+        let on_screen = desktop
+            .js(&format!(
+                "const r = document.querySelector('#timeline > .timeline-item[data-index=\"{target}\"]').getBoundingClientRect();
+                 return r.bottom > 0 && r.top < window.innerHeight ? true : [r.top, r.bottom, window.innerHeight];"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(on_screen, true, "row {target} is on screen");
+    }
+
+    // Open an item deep in the list: its details show, and the rows below move down by
+    // their height instead of overlapping.
+    scroll_to_row(&desktop, 5_000).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    desktop
+        .click("#timeline > .timeline-item[data-index='5002'] .row")
+        .await
+        .unwrap();
+    desktop
+        .wait_for("#timeline > .timeline-item.open[data-index='5002'] .details")
+        .await
+        .unwrap();
+    let gap = desktop
+        .js("const open = document.querySelector('#timeline > .timeline-item.open').getBoundingClientRect();
+             const below = document.querySelector('#timeline > .timeline-item[data-index=\"5003\"]').getBoundingClientRect();
+             return below.top - open.bottom;")
+        .await
+        .unwrap();
+    assert!(
+        gap.as_f64().is_some_and(|g| g.abs() < 2.0),
+        "the row below the open one starts where it ends: {gap}"
+    );
+    desktop.screenshot("49-timeline-10k-open").await.unwrap();
+    // Scrolling on past it keeps the rows in their places.
+    scroll_to_row(&desktop, 8_000).await;
+    let started = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (rows, _) = rendered(&desktop).await;
+        // (The open row above makes the rows lower than the plain arithmetic says.)
+        if rows.iter().any(|r| r.0.abs_diff(8_000) < 30) {
+            for (index, id) in &rows {
+                assert_eq!(ids[*index], *id);
+            }
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "row 8000 never came"
+        );
+    }
     desktop.close().await.unwrap();
 }

@@ -9,6 +9,7 @@ use crate::hooks::{use_load, Load};
 use crate::hooks::{use_shortcuts, use_timeline};
 use crate::state::keys::KeyAction;
 use crate::state::timeline::TimelineAction;
+use crate::state::window::{self, Heights};
 
 /// A short label per channel, shown on its badge and filter chip.
 pub fn channel_label(channel: Channel) -> &'static str {
@@ -35,6 +36,10 @@ pub struct TimelineProps {
 #[function_component(TimelineView)]
 pub fn timeline_view(props: &TimelineProps) -> Html {
     let (state, load_more) = use_timeline(props.contact_id);
+    let list_ref = use_node_ref();
+    let view = use_view(list_ref.clone());
+    let rows = use_state(Measured::default);
+    let view = *view;
     let on_key = {
         let dispatcher = state.dispatcher();
         use_callback((), move |action: KeyAction, _| {
@@ -105,6 +110,73 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         };
         html! { format!("{} shown{more}", state.items.len()) }
     };
+    let count = state.items.len();
+    let open_at = state
+        .expanded
+        .and_then(|id| state.items.iter().position(|item| item.id == id));
+    let heights = Heights {
+        row: rows.row,
+        open: open_at.zip(rows.open),
+    };
+    let (view_top, view_bottom) = view.unwrap_or((0.0, 1_000.0));
+    let slice = window::slice(count, heights, view_top, view_bottom);
+    {
+        // Once the reader has scrolled near the last loaded row, fetch the next page.
+        let load_more = load_more.clone();
+        let wants = view.is_some()
+            && state.next.is_some()
+            && !state.loading
+            && window::wants_more(count, heights, view_bottom);
+        use_effect_with((wants, count), move |(wants, _)| {
+            if *wants {
+                load_more.emit(());
+            }
+        });
+    }
+    {
+        // The rows not in the page are stood in for by the list's height (all rows) and its
+        // top padding (those above). The height never depends on which rows are in the page,
+        // so swapping them never shortens the page and never moves the scroll position.
+        // Set through the CSSOM: the app's CSP (`style-src 'self'`) refuses style attributes.
+        let list = list_ref.clone();
+        let windowed = slice.end - slice.start < count;
+        let total = if windowed {
+            heights.total(count).round() as i64
+        } else {
+            0
+        };
+        let pads = (slice.pad_top.round() as i64, total);
+        use_effect_with(pads, move |(top, total)| {
+            if let Some(list) = list.cast::<web_sys::HtmlElement>() {
+                let style = list.style();
+                let _ = style.set_property("padding-top", &format!("{top}px"));
+                let _ = style.set_property("min-height", &format!("{total}px"));
+            }
+        });
+    }
+    {
+        // Measure a collapsed row and the open one after each render.
+        let list = list_ref.clone();
+        let rows = rows.clone();
+        use_effect(move || {
+            if let Some(measured) = measure(&list) {
+                // An open row scrolled out of the page keeps its last height.
+                let next = Measured {
+                    row: measured.row,
+                    open: measured.open.or(rows.open),
+                };
+                let moved = |a: f64, b: f64| (a - b).abs() > 0.5;
+                let changed = moved(next.row, rows.row)
+                    || match (next.open, rows.open) {
+                        (Some(a), Some(b)) => moved(a, b),
+                        (a, b) => a.is_some() != b.is_some(),
+                    };
+                if changed {
+                    rows.set(next);
+                }
+            }
+        });
+    }
     let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));
 
     html! {
@@ -124,13 +196,15 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 </div>
             </div>
             <div id="timeline-status" class="status" data-loading={state.loading.to_string()}>{ status }</div>
-            <ol id="timeline" class="timeline">
-                { for state.items.iter().map(|item| {
+            <ol id="timeline" class="timeline" ref={list_ref} data-count={count.to_string()}
+                data-start={slice.start.to_string()} data-end={slice.end.to_string()}>
+                { for state.items[slice.start..slice.end].iter().enumerate().map(|(offset, item)| {
                     let expanded = state.expanded == Some(item.id);
                     let dispatcher = state.dispatcher();
                     let id = item.id;
                     let on_toggle = Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::ToggleDetails(id)));
-                    html! { <Row key={item.id} item={item.clone()} {expanded} {on_toggle} /> }
+                    let index = slice.start + offset;
+                    html! { <Row key={item.id} item={item.clone()} {index} {expanded} {on_toggle} /> }
                 }) }
             </ol>
             if state.next.is_some() {
@@ -140,9 +214,92 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     }
 }
 
+/// Row heights as last measured in the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Measured {
+    row: f64,
+    open: Option<f64>,
+}
+
+impl Default for Measured {
+    fn default() -> Self {
+        Measured {
+            row: window::ROW_GUESS,
+            open: None,
+        }
+    }
+}
+
+/// The heights of a collapsed row and of the open one, if they are in the page.
+fn measure(list: &NodeRef) -> Option<Measured> {
+    let list = list.cast::<web_sys::Element>()?;
+    let height = |css: &str| {
+        list.query_selector(css)
+            .ok()
+            .flatten()
+            .map(|e| e.get_bounding_client_rect().height())
+            .filter(|h| *h > 0.0)
+    };
+    Some(Measured {
+        row: height(":scope > .timeline-item:not(.open)")?,
+        open: height(":scope > .timeline-item.open"),
+    })
+}
+
+/// Where the screen is, in px from the top of `list`: `None` until the reader scrolls or
+/// resizes the window (so a list that merely fits never fetches more by itself).
+#[hook]
+fn use_view(list: NodeRef) -> UseStateHandle<Option<(f64, f64)>> {
+    let view = use_state_eq(|| None::<(f64, f64)>);
+    {
+        let view = view.clone();
+        use_effect_with(list, move |list| {
+            let list = list.clone();
+            let update = move || {
+                let Some(element) = list.cast::<web_sys::Element>() else {
+                    return;
+                };
+                let screen = web_sys::window()
+                    .and_then(|w| w.inner_height().ok())
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(800.0);
+                let top = -element.get_bounding_client_rect().top();
+                // To the nearest 8 px: no re-render for every pixel scrolled.
+                let snap = |y: f64| (y / 8.0).round() * 8.0;
+                view.set(Some((snap(top), snap(top + screen))));
+            };
+            let update = std::rc::Rc::new(update);
+            // Any scrolling element (the page, or the profile's pane) moves the list.
+            let options = gloo_events::EventListenerOptions {
+                phase: gloo_events::EventListenerPhase::Capture,
+                passive: true,
+            };
+            let listeners = web_sys::window()
+                .and_then(|w| Some((w.document()?, w)))
+                .map(|(document, window)| {
+                    let on_scroll = std::rc::Rc::clone(&update);
+                    let on_resize = std::rc::Rc::clone(&update);
+                    (
+                        gloo_events::EventListener::new_with_options(
+                            &document,
+                            "scroll",
+                            options,
+                            move |_| on_scroll(),
+                        ),
+                        gloo_events::EventListener::new(&window, "resize", move |_| on_resize()),
+                    )
+                });
+            move || drop(listeners)
+        });
+    }
+    view
+}
+
 #[derive(Properties, PartialEq)]
 struct RowProps {
     item: TimelineItem,
+    /// Its place in the whole list (the page holds only the rows on screen).
+    index: usize,
     expanded: bool,
     on_toggle: Callback<MouseEvent>,
 }
@@ -159,10 +316,11 @@ fn row(props: &RowProps) -> Html {
     };
     html! {
         <li class={classes!("timeline-item", format!("ch-{channel}"), props.expanded.then_some("open"))}
-            data-channel={channel.as_str()} data-id={item.id.to_string()}>
+            data-channel={channel.as_str()} data-id={item.id.to_string()} data-index={props.index.to_string()}>
             <button class="row" onclick={props.on_toggle.clone()} aria-expanded={props.expanded.to_string()}>
                 <span class={classes!("badge", format!("ch-{channel}"))}>{ channel_label(channel) }</span>
                 <span class="dir" title={item.direction.as_str()}>{ arrow }</span>
+                { sentiment_marker(item.sentiment) }
                 <span class="who">{ item.contact_name.clone().unwrap_or_default() }</span>
                 <span class="what">{ headline }</span>
                 <time>{ format::time(item.occurred_at) }</time>
@@ -181,12 +339,65 @@ fn row(props: &RowProps) -> Html {
                         <p class="meta">{ format!("Duration: {}:{:02}", ms / 60_000, (ms / 1000) % 60) }</p>
                     }
                     { attachments(&item.metadata) }
+                    { order_items(&item.metadata) }
+                    if let Some(url) = item.metadata.get("recording_url").and_then(|u| u.as_str()) {
+                        <p class="meta recording">{ "Recording: " }<code>{ url }</code></p>
+                    }
                     if let Some(notes) = unreadable(&item.metadata) {
                         <p class="meta unreadable">{ format!("Could not read all of it: {notes}") }</p>
                     }
                 </div>
             }
         </li>
+    }
+}
+
+/// A dot coloured by the item's sentiment (VADER's ±0.05 bands), its score on hover; an
+/// empty cell when it has not been scored.
+fn sentiment_marker(score: Option<f64>) -> Html {
+    let Some(score) = score.filter(|s| s.is_finite()) else {
+        return html! { <span class="mood none"></span> };
+    };
+    let (class, word) = if score >= 0.05 {
+        ("pos", "positive")
+    } else if score <= -0.05 {
+        ("neg", "negative")
+    } else {
+        ("neu", "neutral")
+    };
+    let title = format!("Sentiment {score:+.2} ({word})");
+    html! { <span class={classes!("mood", class)} title={title.clone()} aria-label={title}></span> }
+}
+
+/// An order's lines (name, quantity, price) from its metadata.
+fn order_items(metadata: &serde_json::Value) -> Html {
+    let Some(items) = metadata
+        .get("items")
+        .and_then(|a| a.as_array())
+        .filter(|a| !a.is_empty())
+    else {
+        return Html::default();
+    };
+    let currency = metadata
+        .get("currency")
+        .and_then(|c| c.as_str())
+        .unwrap_or("USD");
+    html! {
+        <table class="order-items">
+            <thead><tr><th>{ "Item" }</th><th>{ "Qty" }</th><th>{ "Price" }</th></tr></thead>
+            <tbody>
+            { for items.iter().map(|line| {
+                let name = line.get("name").and_then(|n| n.as_str()).unwrap_or("(no name)");
+                let qty = line.get("qty").and_then(|q| q.as_f64()).map(|q| q.to_string()).unwrap_or_default();
+                let price = line.get("price_minor").and_then(|p| p.as_i64())
+                    .map(|p| format::money(p, currency)).unwrap_or_default();
+                html! { <tr><td>{ name }</td><td>{ qty }</td><td>{ price }</td></tr> }
+            }) }
+            </tbody>
+            if let Some(total) = metadata.get("total_minor").and_then(|t| t.as_i64()) {
+                <tfoot><tr><td colspan="2">{ "Total" }</td><td>{ format::money(total, currency) }</td></tr></tfoot>
+            }
+        </table>
     }
 }
 

@@ -35,7 +35,8 @@ pub fn use_timeline(contact_id: Option<i64>) -> (UseReducerHandle<TimelineState>
 }
 
 fn fetch(state: &UseReducerHandle<TimelineState>, generation: u32, append: bool) {
-    let request = state.request(if append { state.next } else { None });
+    let after = if append { state.next } else { None };
+    let request = state.request(after);
     let dispatcher = state.dispatcher();
     dispatcher.dispatch(TimelineAction::Loading { generation });
     spawn_local(async move {
@@ -43,7 +44,7 @@ fn fetch(state: &UseReducerHandle<TimelineState>, generation: u32, append: bool)
             Ok(page) => TimelineAction::Loaded {
                 generation,
                 page,
-                append,
+                after,
             },
             Err(error) => TimelineAction::Failed {
                 generation,

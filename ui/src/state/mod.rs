@@ -7,4 +7,5 @@ pub mod keys;
 pub mod providers;
 pub mod settings;
 pub mod timeline;
+pub mod window;
 pub mod wizard;

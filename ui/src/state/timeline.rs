@@ -8,7 +8,10 @@ use std::rc::Rc;
 use hearth_types::{Channel, TimelineCursor, TimelineItem, TimelinePage, TimelineRequest};
 use yew::Reducible;
 
+/// The first page: what fills a screen or two, fast.
 pub const PAGE: u32 = 50;
+/// Later pages, fetched as the list is scrolled (the core's largest page).
+pub const MORE: u32 = 500;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineState {
@@ -43,10 +46,11 @@ pub enum TimelineAction {
     Loading {
         generation: u32,
     },
+    /// A page arrived: the first (`after = None`) or the one after that cursor.
     Loaded {
         generation: u32,
         page: TimelinePage,
-        append: bool,
+        after: Option<TimelineCursor>,
     },
     Failed {
         generation: u32,
@@ -68,8 +72,8 @@ impl TimelineState {
             search: (!search.is_empty()).then(|| search.to_owned()),
             since: self.since,
             until: self.until,
+            limit: Some(if after.is_some() { MORE } else { PAGE }),
             after,
-            limit: Some(PAGE),
         }
     }
 
@@ -147,12 +151,17 @@ impl Reducible for TimelineState {
                     ..(*self).clone()
                 }
             }
+            // A page after a cursor that is no longer the end (asked for twice, by a scroll
+            // and a click at once) would repeat rows: drop it.
+            TimelineAction::Loaded { after, .. } if after.is_some() && after != self.next => {
+                return self;
+            }
             TimelineAction::Loaded {
                 generation,
                 page,
-                append,
+                after,
             } if generation == self.generation => {
-                let mut items = if append {
+                let mut items = if after.is_some() {
                     self.items.clone()
                 } else {
                     Vec::new()
@@ -240,7 +249,7 @@ mod tests {
         let s = s.reduce(TimelineAction::Loaded {
             generation: g0,
             page: page(&[1, 2], true),
-            append: false,
+            after: None,
         });
         assert_eq!(s.items.len(), 2);
         let s = s.reduce(TimelineAction::ToggleChannel(Channel::Email));
@@ -259,14 +268,14 @@ mod tests {
         let s = s.reduce(TimelineAction::Loaded {
             generation: old,
             page: page(&[9], false),
-            append: false,
+            after: None,
         });
         assert!(s.items.is_empty(), "stale page ignored");
         let current = s.generation;
         let s = s.reduce(TimelineAction::Loaded {
             generation: current,
             page: page(&[3], false),
-            append: false,
+            after: None,
         });
         assert_eq!(s.items[0].id, 3);
         assert!(!s.loading);
@@ -279,17 +288,29 @@ mod tests {
         let s = s.reduce(TimelineAction::Loaded {
             generation: g,
             page: page(&[1, 2], true),
-            append: false,
+            after: None,
         });
         let cursor = s.next;
         assert_eq!(s.request(cursor).after, cursor);
+        assert_eq!(
+            s.request(cursor).limit,
+            Some(MORE),
+            "later pages are larger"
+        );
         let s = s.reduce(TimelineAction::Loaded {
             generation: g,
             page: page(&[3], false),
-            append: true,
+            after: cursor,
         });
         assert_eq!(s.items.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(s.next, None);
+        // The same page again (a scroll and a click asked at once) adds nothing.
+        let again = s.clone().reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&[3], false),
+            after: cursor,
+        });
+        assert_eq!(again.items.len(), 3);
     }
 
     #[test]
