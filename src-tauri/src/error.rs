@@ -23,9 +23,11 @@ pub fn from_business(e: BusinessError) -> CommandError {
         BusinessError::Store(e) => from_store(e),
         BusinessError::NotFound(_) => CommandError::NotFound(message),
         BusinessError::NoneYet => CommandError::NoBusiness(message),
-        BusinessError::NameTaken(_) | BusinessError::InvalidName(_) => {
-            CommandError::BadInput(message)
-        }
+        BusinessError::NameTaken(_)
+        | BusinessError::InvalidName(_)
+        | BusinessError::NotAbsolute(_)
+        | BusinessError::SameFolder(_)
+        | BusinessError::FolderHasBusinesses(_) => CommandError::BadInput(message),
         BusinessError::NotABackup { .. } => CommandError::Database(message),
         _ => CommandError::Internal(message),
     }

@@ -8,6 +8,7 @@ mod campaigns;
 mod commands;
 mod contacts;
 mod error;
+mod general;
 mod intel;
 mod mail;
 mod providers;
@@ -82,6 +83,12 @@ pub fn run() {
             commands::rename_business,
             commands::backup_business,
             commands::message_html,
+            general::general_settings,
+            general::set_general,
+            general::change_data_dir,
+            general::restart_app,
+            general::backups,
+            general::restore_backup,
             mail::mail_accounts,
             mail::add_mail_account,
             mail::remove_mail_account,

@@ -15,8 +15,6 @@ use hearth_types::{Business, CommandError};
 use tauri::Emitter;
 use tokio::sync::{Mutex, RwLock};
 
-/// How often mail is polled when IDLE brings no news (IDLE usually does within a second).
-const MAIL_POLL: Duration = Duration::from_secs(300);
 /// How often the provider job looks for due polls and sends (each provider polls on its
 /// own interval from Settings).
 const PROVIDER_TICK: Duration = Duration::from_secs(5);
@@ -139,11 +137,17 @@ impl AppState {
                 events.clone(),
                 ANALYSIS_TICK,
             ));
+            // How often mail is polled when IDLE brings no news (IDLE usually does within
+            // a second): the business's setting.
+            let poll = store.mail_poll_secs().await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the mail interval; using the default");
+                hearth_core::store::MAIL_POLL_DEFAULT
+            });
             *slot = Some(MailJob::start(
                 store.clone(),
                 Arc::clone(&self.secrets),
                 events.clone(),
-                MAIL_POLL,
+                Duration::from_secs(poll),
             ));
             *providers = Some(ProviderJob::start(
                 store,

@@ -836,3 +836,190 @@ async fn a_timeline_of_ten_thousand_items_keeps_only_the_screen_in_the_page() {
     }
     desktop.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn restore_a_backup_from_the_business_menu_and_refuse_a_file_that_is_not_one() {
+    let data = tempfile::tempdir().unwrap();
+    let store = demo_business(data.path(), "Corner Cafe", 12, 200, 3).await;
+    let registry = Registry::at(data.path());
+    let cafe = registry.find("Corner Cafe").unwrap();
+    let backup = registry.default_backup_path(&cafe).unwrap();
+    store.backup_to(&backup).await.unwrap();
+    let interactions = store.count_interactions().await.unwrap();
+    store.close().await;
+    // A file that only looks like a backup, newer than the real one.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let junk = data.path().join("backups/junk.sqlite");
+    std::fs::write(&junk, "this is not a database").unwrap();
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop.wait_for("#timeline-status").await.unwrap();
+    desktop.click("#business-menu-toggle").await.unwrap();
+    desktop.wait_for("#restore-pick").await.unwrap();
+    let listed = desktop
+        .js("return Array.from(document.querySelectorAll('#restore-pick option')).map(o => o.value)")
+        .await
+        .unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!([junk.to_str().unwrap(), backup.to_str().unwrap()]),
+        "the backups folder, newest first"
+    );
+
+    // The junk file: a clear refusal, and nothing is listed.
+    desktop.click("#restore-business button").await.unwrap();
+    let refusal = desktop
+        .wait_for_text("#business-menu-message", |t| !t.is_empty())
+        .await
+        .unwrap();
+    assert!(
+        refusal.contains("is not a Hearth business backup"),
+        "{refusal}"
+    );
+    assert_eq!(registry.list().unwrap().len(), 1);
+
+    // The real one, under a new name: it opens with all its history.
+    desktop
+        .js(&format!(
+            "const s = document.getElementById('restore-pick'); s.value = {:?};
+             s.dispatchEvent(new Event('change', {{ bubbles: true }})); return null;",
+            backup.to_str().unwrap()
+        ))
+        .await
+        .unwrap();
+    let name = desktop.wait_for("#restore-name").await.unwrap();
+    name.send_keys("Cafe as of the backup").await.unwrap();
+    desktop.click("#restore-business button").await.unwrap();
+    desktop
+        .wait_for_text("#business-name", |t| t == "Cafe as of the backup")
+        .await
+        .unwrap();
+    desktop.screenshot("50-restored-backup").await.unwrap();
+    let current = registry.current().unwrap().unwrap();
+    assert_eq!(current.name, "Cafe as of the backup");
+    assert_ne!(current.id, cafe.id, "a new business beside the old one");
+    let (_, restored) = registry.open(None).await.unwrap();
+    assert_eq!(restored.count_interactions().await.unwrap(), interactions);
+    desktop.wait_for("#timeline .timeline-item").await.unwrap();
+    desktop.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn general_settings_save_region_and_interval_and_move_the_data_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let moved = tempfile::tempdir().unwrap();
+    let store = demo_business(data.path(), "Harbour Books", 10, 150, 4).await;
+    let interactions = store.count_interactions().await.unwrap();
+    store.close().await;
+    // This run's folder comes from the choice in the config folder, not the environment.
+    std::fs::write(
+        config.path().join("data-dir"),
+        format!("{}\n", data.path().display()),
+    )
+    .unwrap();
+    let env = [
+        ("HEARTH_DATA_DIR".to_owned(), String::new()),
+        (
+            "HEARTH_CONFIG_DIR".to_owned(),
+            config.path().to_string_lossy().into_owned(),
+        ),
+    ];
+    let desktop = Desktop::start_with_env(data.path(), &env).await.unwrap();
+    desktop.wait_for("#timeline-status").await.unwrap();
+    desktop.press("gs").await.unwrap();
+    desktop.wait_for("#general-form").await.unwrap();
+    let shown = desktop
+        .wait_for("#data-dir")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(shown, data.path().to_string_lossy());
+
+    // Region and interval: a bad interval is refused and nothing changes.
+    let set = |name: &str, value: &str| {
+        format!(
+            "const i = document.querySelector('#general-form [name={name}]');
+             i.value = {value:?}; i.dispatchEvent(new Event('input', {{ bubbles: true }})); return null;"
+        )
+    };
+    desktop.js(&set("default_region", "gb")).await.unwrap();
+    desktop.js(&set("mail_poll_secs", "10")).await.unwrap();
+    desktop.click("#general-form button.save").await.unwrap();
+    desktop
+        .wait_for_text("#general-form .save-result", |t| t.contains("30 to 86400"))
+        .await
+        .unwrap();
+    let registry = Registry::at(data.path());
+    let (_, store) = registry.open(None).await.unwrap();
+    assert_eq!(store.mail_poll_secs().await.unwrap(), 300, "unchanged");
+    store.close().await;
+    desktop.js(&set("mail_poll_secs", "120")).await.unwrap();
+    desktop.click("#general-form button.save").await.unwrap();
+    desktop
+        .wait_for_text("#general-form .save-result", |t| t == "Saved.")
+        .await
+        .unwrap();
+    let (_, store) = registry.open(None).await.unwrap();
+    assert_eq!(store.region().code(), "GB");
+    assert_eq!(store.mail_poll_secs().await.unwrap(), 120);
+    store.close().await;
+
+    // Another data folder, with the businesses copied: from the next start.
+    desktop.press("gs").await.unwrap();
+    let folder = desktop
+        .wait_for("#data-folder [name=data_dir]")
+        .await
+        .unwrap();
+    folder
+        .send_keys(&moved.path().join("hearth").to_string_lossy())
+        .await
+        .unwrap();
+    desktop
+        .click("#data-folder button[type=submit]")
+        .await
+        .unwrap();
+    desktop
+        .wait_for_text("#data-folder .save-result", |t| {
+            t.starts_with("Businesses copied")
+        })
+        .await
+        .unwrap();
+    let next = desktop
+        .wait_for("#next-data-dir code")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(next, moved.path().join("hearth").to_string_lossy());
+    desktop.screenshot("51-settings-general").await.unwrap();
+    let choice = std::fs::read_to_string(config.path().join("data-dir")).unwrap();
+    assert_eq!(choice.trim(), moved.path().join("hearth").to_string_lossy());
+    desktop.close().await.unwrap();
+
+    // The next start opens the copy, with all its history and settings.
+    let desktop = Desktop::start_with_env(data.path(), &env).await.unwrap();
+    desktop
+        .wait_for_text("#business-name", |t| t == "Harbour Books")
+        .await
+        .unwrap();
+    desktop.press("gs").await.unwrap();
+    let shown = desktop
+        .wait_for("#data-dir")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(shown, moved.path().join("hearth").to_string_lossy());
+    let (_, copy) = Registry::at(moved.path().join("hearth"))
+        .open(None)
+        .await
+        .unwrap();
+    assert_eq!(copy.count_interactions().await.unwrap(), interactions);
+    assert_eq!(copy.region().code(), "GB");
+    desktop.close().await.unwrap();
+}

@@ -1,10 +1,10 @@
 //! The typed bridge to the desktop shell: one function per Tauri command.
 
 use hearth_types::{
-    AppStatus, CommandError, ContactEdit, ContactInput, ContactProfile, ContactSummary,
-    ContactsRequest, CreateBusiness, InboxEntry, IntelSettings, MailAccountInput, MailAccountView,
-    MessageHtml, ProviderInput, ProviderView, SendReply, SendResult, StartCall, SyncStatus,
-    TimelinePage, TimelineRequest,
+    AppStatus, BackupFile, ChangeDataDir, CommandError, ContactEdit, ContactInput, ContactProfile,
+    ContactSummary, ContactsRequest, CreateBusiness, GeneralSettings, InboxEntry, IntelSettings,
+    MailAccountInput, MailAccountView, MessageHtml, ProviderInput, ProviderView, RestoreBackup,
+    SendReply, SendResult, SetGeneral, StartCall, SyncStatus, TimelinePage, TimelineRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -171,6 +171,50 @@ struct Rename<'a> {
 
 pub async fn rename_business(id: &str, name: &str) -> Result<AppStatus, CommandError> {
     invoke("rename_business", &Rename { id, name }).await
+}
+
+/// The data folder, phone region and mail interval.
+pub async fn general_settings() -> Result<GeneralSettings, CommandError> {
+    invoke("general_settings", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct General<'a> {
+    settings: &'a SetGeneral,
+}
+
+pub async fn set_general(settings: &SetGeneral) -> Result<GeneralSettings, CommandError> {
+    invoke("set_general", &General { settings }).await
+}
+
+#[derive(Serialize)]
+struct Change<'a> {
+    change: &'a ChangeDataDir,
+}
+
+/// Chooses the data folder for the next start (copying the businesses there if asked).
+pub async fn change_data_dir(change: &ChangeDataDir) -> Result<GeneralSettings, CommandError> {
+    invoke("change_data_dir", &Change { change }).await
+}
+
+/// Restarts the app.
+pub async fn restart_app() -> Result<(), CommandError> {
+    invoke("restart_app", &NoArgs {}).await
+}
+
+/// The backups in the data folder, newest first.
+pub async fn backups() -> Result<Vec<BackupFile>, CommandError> {
+    invoke("backups", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct Restore<'a> {
+    restore: &'a RestoreBackup,
+}
+
+/// Restores a backup as a new business and opens it.
+pub async fn restore_backup(restore: &RestoreBackup) -> Result<AppStatus, CommandError> {
+    invoke("restore_backup", &Restore { restore }).await
 }
 
 /// Backs up the open business; the answer is the backup file's path.

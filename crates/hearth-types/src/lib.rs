@@ -11,6 +11,7 @@ mod charts;
 mod contact;
 mod enums;
 mod error;
+mod general;
 mod inbox;
 mod intel;
 mod mail;
@@ -30,6 +31,9 @@ pub use contact::{
 };
 pub use enums::{Channel, ContactStatus, Direction, IdentityKind, ParseEnumError};
 pub use error::CommandError;
+pub use general::{
+    BackupFile, ChangeDataDir, DataDirSource, GeneralSettings, RestoreBackup, SetGeneral,
+};
 pub use inbox::InboxEntry;
 pub use intel::{
     ContactIntel, ContextTouch, CustomerContext, Engagement, HotLead, IntelSettings, LeadFactor,

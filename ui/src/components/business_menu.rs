@@ -3,11 +3,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use hearth_types::{AppStatus, Business, CommandError, CreateBusiness};
+use hearth_types::{AppStatus, BackupFile, Business, CommandError, CreateBusiness, RestoreBackup};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::first_start::DEMO_NAME;
+use super::format;
 use crate::api;
 
 /// One menu action: maybe a new app status, and what to tell the user.
@@ -25,6 +26,27 @@ pub fn business_menu(props: &BusinessMenuProps) -> Html {
     let new_name = use_state(String::new);
     let rename = use_state(|| props.current.name.clone());
     let message = use_state(|| None::<Result<String, String>>);
+    let backups = use_state(Vec::<BackupFile>::new);
+    let restore_path = use_state(String::new);
+    let restore_name = use_state(String::new);
+    {
+        // The backups are listed when the menu opens and after each action (so a backup
+        // just made shows up).
+        let backups = backups.clone();
+        let restore_path = restore_path.clone();
+        use_effect_with((*open, (*message).clone()), move |(open, _)| {
+            if *open {
+                spawn_local(async move {
+                    if let Ok(list) = api::backups().await {
+                        if let Some(newest) = list.first() {
+                            restore_path.set(newest.path.clone());
+                        }
+                        backups.set(list);
+                    }
+                });
+            }
+        });
+    }
 
     let run = {
         let message = message.clone();
@@ -86,6 +108,39 @@ pub fn business_menu(props: &BusinessMenuProps) -> Html {
             }));
         })
     };
+    let on_restore = {
+        let run = run.clone();
+        let (path, name) = (restore_path.clone(), restore_name.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let restore = RestoreBackup {
+                path: path.trim().to_owned(),
+                name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
+            };
+            run(Box::pin(async move {
+                if restore.path.is_empty() {
+                    return Err(CommandError::BadInput(
+                        "Choose a backup or give the path of a backup file.".into(),
+                    ));
+                }
+                let status = api::restore_backup(&restore).await?;
+                let name = status
+                    .current
+                    .as_ref()
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default();
+                Ok((Some(status), format!("Restored and opened {name}.")))
+            }));
+        })
+    };
+    let on_pick = {
+        let path = restore_path.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                path.set(select.value());
+            }
+        })
+    };
     let input = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -115,8 +170,25 @@ pub fn business_menu(props: &BusinessMenuProps) -> Html {
                     </form>
                     <div>
                         <button id="backup-business" onclick={on_backup}>{ "Back up now" }</button>
-                        <span class="hint">{ " A copy goes to the backups folder; restore with `hearth business restore FILE`." }</span>
+                        <span class="hint">{ " A copy goes to the backups folder." }</span>
                     </div>
+                    <form id="restore-business" onsubmit={on_restore}>
+                        <label for="restore-pick">{ "Restore a backup as a new business" }</label>
+                        if !backups.is_empty() {
+                            <select id="restore-pick" onchange={on_pick}>
+                                { for backups.iter().map(|b| html! {
+                                    <option value={b.path.clone()} selected={b.path == *restore_path}>
+                                        { format!("{} — {}, {}", b.file_name, format::bytes(b.bytes), format::time(b.modified_at)) }
+                                    </option>
+                                }) }
+                            </select>
+                        }
+                        <input id="restore-path" value={(*restore_path).clone()} oninput={input(&restore_path)}
+                            placeholder="Path of a backup file" aria-label="Backup file" />
+                        <input id="restore-name" value={(*restore_name).clone()} oninput={input(&restore_name)}
+                            placeholder="Name (the file's name if empty)" maxlength="100" aria-label="Name of the restored business" />
+                        <button type="submit">{ "Restore" }</button>
+                    </form>
                     <form id="new-business" onsubmit={on_empty}>
                         <label for="new-business-input">{ "Another business" }</label>
                         <input id="new-business-input" value={(*new_name).clone()} oninput={input(&new_name)} placeholder="Name" maxlength="100" />

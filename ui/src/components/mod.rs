@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod duplicates;
 pub mod first_start;
 pub mod format;
+pub mod general_settings;
 pub mod inbox;
 pub mod intel_settings;
 pub mod providers;

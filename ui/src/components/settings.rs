@@ -4,6 +4,7 @@
 use hearth_types::MailAccountView;
 use yew::prelude::*;
 
+use super::general_settings::GeneralCard;
 use super::intel_settings::IntelCard;
 use super::providers::ProvidersCard;
 use super::sync_panel::SyncPanel;
@@ -25,6 +26,7 @@ pub fn settings_view() -> Html {
                     </section>
                     <ProvidersCard />
                     <IntelCard />
+                    <GeneralCard />
                 </div>
                 <section id="mail-add-card" class="card">
                     <AccountForm key={form_generation} settings={settings} />

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod composer;
 pub mod contact_form;
+pub mod general;
 pub mod keys;
 pub mod providers;
 pub mod settings;

@@ -37,6 +37,12 @@ pub enum BusinessError {
         #[source]
         source: StoreError,
     },
+    #[error("the data folder must be an absolute path (it was {0:?})")]
+    NotAbsolute(PathBuf),
+    #[error("{0} is the data folder already")]
+    SameFolder(PathBuf),
+    #[error("{0} holds businesses already: choose it without copying, or choose an empty folder")]
+    FolderHasBusinesses(PathBuf),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

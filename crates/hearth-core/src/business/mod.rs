@@ -7,12 +7,13 @@
 //! `<data>/trash/`, never unlinks them.
 
 mod error;
+pub mod location;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hearth_types::{AppStatus, Business};
+use hearth_types::{AppStatus, BackupFile, Business};
 use serde::{Deserialize, Serialize};
 
 pub use error::BusinessError;
@@ -53,14 +54,10 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The registry in `HEARTH_DATA_DIR`, or in the OS data folder.
+    /// The registry in `HEARTH_DATA_DIR`, else in the folder chosen in Settings, else in
+    /// the OS data folder (see [`location`]).
     pub fn from_env() -> Result<Registry, BusinessError> {
-        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-            return Ok(Registry::at(dir));
-        }
-        directories::ProjectDirs::from("", "", "hearth")
-            .map(|dirs| Registry::at(dirs.data_dir()))
-            .ok_or(BusinessError::NoDataDir)
+        location::locate().map(|l| Registry::at(l.dir))
     }
 
     /// The registry in `dir` (created on first write).
@@ -200,6 +197,68 @@ impl Registry {
             .collect();
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         Ok(dir.join(format!("{}-{stamp}.sqlite", name.trim_matches('-'))))
+    }
+
+    /// The backups in `<data>/backups/`, newest first.
+    pub fn backups(&self) -> Result<Vec<BackupFile>, BusinessError> {
+        let dir = self.dir.join("backups");
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(BusinessError::io("read", &dir)(e)),
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(BusinessError::io("read", &dir))?;
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("sqlite") {
+                continue;
+            }
+            let meta = entry.metadata().map_err(BusinessError::io("read", &path))?;
+            let modified_at = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_millis() as i64);
+            found.push(BackupFile {
+                file_name: entry.file_name().to_string_lossy().into_owned(),
+                path: path.to_string_lossy().into_owned(),
+                bytes: meta.len(),
+                modified_at,
+            });
+        }
+        found.sort_by(|a, b| (b.modified_at, &b.file_name).cmp(&(a.modified_at, &a.file_name)));
+        Ok(found)
+    }
+
+    /// Copies every business (an online backup of each, so open ones copy consistently)
+    /// and the list of them into another data folder, which must hold no business yet.
+    /// Returns how many were copied; this folder is left as it was.
+    pub async fn copy_to(&self, dest: &Path) -> Result<usize, BusinessError> {
+        location::check_folder(dest)?;
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if same(&self.dir, dest) {
+            return Err(BusinessError::SameFolder(dest.to_owned()));
+        }
+        let target = Registry::at(dest);
+        let _target_lock = target.lock()?;
+        if !target.load()?.businesses.is_empty() {
+            return Err(BusinessError::FolderHasBusinesses(dest.to_owned()));
+        }
+        let file = self.load()?;
+        let businesses = target.business_dir()?;
+        for entry in &file.businesses {
+            let store = Store::open(&self.dir.join(BUSINESS_DIR).join(&entry.file)).await?;
+            let copied = store.backup_to(&businesses.join(&entry.file)).await;
+            store.close().await;
+            copied?;
+        }
+        target.save(&file)?;
+        tracing::info!(to = %dest.display(), count = file.businesses.len(), "copied the data folder");
+        Ok(file.businesses.len())
     }
 
     /// Writes an online backup of a business to `dest`.
@@ -473,6 +532,62 @@ mod tests {
             .starts_with("Lee-s-Bakery---Co-"));
         store.backup_to(&path).await.unwrap();
         registry.restore(&path, Some("Bakery copy")).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn backups_are_listed_newest_first_and_junk_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::at(dir.path());
+        assert!(registry.backups().unwrap().is_empty(), "no folder yet");
+        let (business, store) = registry.create("Cafe").await.unwrap();
+        let first = registry.default_backup_path(&business).unwrap();
+        store.backup_to(&first).await.unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let second = registry.default_backup_path(&business).unwrap();
+        store.backup_to(&second).await.unwrap();
+        fs::write(dir.path().join("backups/notes.txt"), "not a backup").unwrap();
+        let listed = registry.backups().unwrap();
+        let paths: Vec<&str> = listed.iter().map(|b| b.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [second.to_str().unwrap(), first.to_str().unwrap()],
+            "newest first, .sqlite only"
+        );
+        assert!(listed[0].bytes > 0);
+    }
+
+    #[tokio::test]
+    async fn copying_the_data_folder_takes_every_business_and_the_current_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::at(dir.path().join("old"));
+        let (_, cafe) = registry.create("Cafe").await.unwrap();
+        cafe.set_default_region("GB").await.unwrap();
+        let (bakery, _) = registry.create("Bakery").await.unwrap();
+        registry.set_current(&bakery.id).unwrap();
+        let dest = dir.path().join("new");
+        assert_eq!(registry.copy_to(&dest).await.unwrap(), 2);
+
+        let copy = Registry::at(&dest);
+        let names: Vec<String> = copy.list().unwrap().into_iter().map(|b| b.name).collect();
+        assert_eq!(names, ["Cafe", "Bakery"]);
+        assert_eq!(copy.current().unwrap().unwrap().name, "Bakery");
+        let (_, cafe_copy) = copy.open(Some("Cafe")).await.unwrap();
+        assert_eq!(cafe_copy.region().code(), "GB", "the data came along");
+        assert!(cafe_copy.path().starts_with(&dest));
+        // The old folder is untouched, and a folder with businesses is not overwritten.
+        assert_eq!(registry.list().unwrap().len(), 2);
+        let again = registry.copy_to(&dest).await.unwrap_err();
+        assert!(
+            matches!(again, BusinessError::FolderHasBusinesses(_)),
+            "{again}"
+        );
+        let same = registry.copy_to(&dir.path().join("old")).await.unwrap_err();
+        assert!(matches!(same, BusinessError::SameFolder(_)), "{same}");
+        let relative = registry.copy_to(Path::new("elsewhere")).await.unwrap_err();
+        assert!(
+            matches!(relative, BusinessError::NotAbsolute(_)),
+            "{relative}"
+        );
     }
 
     #[tokio::test]

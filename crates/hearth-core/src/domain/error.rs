@@ -33,4 +33,11 @@ pub enum DomainError {
     TimeOutOfRange(i64),
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
+    #[error("{what} must be from {min} to {max} (not {value})")]
+    OutOfRange {
+        what: &'static str,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
 }

@@ -51,6 +51,7 @@ pub use outbox::{OutboxItem, SendOutcome};
 pub use providers::{
     OptOut, PhoneParty, ProviderAccount, ProviderBatch, ProviderBatchReport, ProviderRecord,
 };
+pub use settings::{MAIL_POLL_DEFAULT, MAIL_POLL_RANGE};
 pub use tags::normalize_tag;
 pub(crate) use timeline::TIME_RANGE;
 pub use timeline::{TimelineQuery, DEFAULT_PAGE, MAX_PAGE};

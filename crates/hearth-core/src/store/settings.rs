@@ -4,6 +4,12 @@ use super::{Store, StoreError};
 use crate::domain::{parse_region, Region};
 
 const DEFAULT_REGION: &str = "default_region";
+const MAIL_POLL: &str = "mail_poll_secs";
+
+/// How often mail is checked when IDLE brings no news, unless set (seconds).
+pub const MAIL_POLL_DEFAULT: u64 = 300;
+/// The range a user may set: from 30 s (servers throttle faster polls) to a day.
+pub const MAIL_POLL_RANGE: std::ops::RangeInclusive<u64> = 30..=86_400;
 
 impl Store {
     /// Reads a setting.
@@ -36,6 +42,30 @@ impl Store {
         Ok(region)
     }
 
+    /// How often mail is checked when the server's IDLE brings no news.
+    pub async fn mail_poll_secs(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .setting(MAIL_POLL)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .filter(|v| MAIL_POLL_RANGE.contains(v))
+            .unwrap_or(MAIL_POLL_DEFAULT))
+    }
+
+    /// Sets the mail check interval after checking it is in [`MAIL_POLL_RANGE`].
+    pub async fn set_mail_poll_secs(&self, secs: u64) -> Result<(), StoreError> {
+        if !MAIL_POLL_RANGE.contains(&secs) {
+            return Err(crate::domain::DomainError::OutOfRange {
+                what: "the mail check interval (seconds)",
+                value: secs,
+                min: *MAIL_POLL_RANGE.start(),
+                max: *MAIL_POLL_RANGE.end(),
+            }
+            .into());
+        }
+        self.set_setting(MAIL_POLL, &secs.to_string()).await
+    }
+
     pub(super) async fn load_default_region(&self) -> Result<Region, StoreError> {
         match self.setting(DEFAULT_REGION).await? {
             Some(code) => Ok(parse_region(&code)?),
@@ -59,6 +89,11 @@ mod tests {
             Some("GB")
         );
         assert!(store.set_default_region("Narnia").await.is_err());
+        assert_eq!(store.mail_poll_secs().await.unwrap(), MAIL_POLL_DEFAULT);
+        store.set_mail_poll_secs(120).await.unwrap();
+        assert_eq!(store.mail_poll_secs().await.unwrap(), 120);
+        assert!(store.set_mail_poll_secs(5).await.is_err(), "too often");
+        assert_eq!(store.mail_poll_secs().await.unwrap(), 120, "kept");
         assert_eq!(store.region().code(), "GB");
     }
 }
