@@ -98,6 +98,7 @@ impl Desktop {
                 .env("DISPLAY", format!(":{number}"))
                 .env("DBUS_SESSION_BUS_ADDRESS", &address)
                 .env("HEARTH_DATA_DIR", data_dir)
+                .env("HEARTH_CONFIG_DIR", data_dir.join(".config"))
                 .env("GDK_BACKEND", "x11")
                 // Closing the window hides it to the tray in real use; WebDriver's
                 // session end must end the app.

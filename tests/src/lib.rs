@@ -67,6 +67,9 @@ pub fn hearth(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(binary("hearth"))
         .args(args)
         .env("HEARTH_DATA_DIR", data_dir)
+        // A folder chosen with `hearth business folder` stays in the test's own folder,
+        // never in the user's ~/.config.
+        .env("HEARTH_CONFIG_DIR", data_dir.join(".config"))
         .env_remove("HEARTH_BUSINESS")
         .output()
         .unwrap_or_else(|e| panic!("cannot run hearth: {e}"))

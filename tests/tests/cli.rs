@@ -167,6 +167,74 @@ fn businesses_are_created_switched_renamed_backed_up_restored_and_trashed() {
 }
 
 #[test]
+fn phone_region_mail_interval_backups_and_another_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["business", "new", "Acme Plumbing"]);
+    ok(d, &["setting", "phone-region", "gb"]);
+    let err = fails(d, &["setting", "mail-interval", "5"], 2);
+    assert!(err.contains("from 30 to 86400"), "{err}");
+    ok(d, &["setting", "mail-interval", "900"]);
+    let shown = json(d, &["setting"]);
+    assert_eq!(shown["phone-region"], "GB");
+    assert_eq!(shown["mail-interval"], "900");
+    // A number without a country code is now British.
+    let added = json(
+        d,
+        &[
+            "contact",
+            "add",
+            "--name",
+            "Nia",
+            "--phone",
+            "020 7946 0958",
+        ],
+    );
+    assert_eq!(added["identities"][0]["value"], "+442079460958");
+
+    // Backups land in the folder the listing reads, newest first.
+    let first = d.join("backups/first.sqlite");
+    ok(d, &["business", "backup", first.to_str().unwrap()]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = d.join("backups/second.sqlite");
+    ok(d, &["business", "backup", second.to_str().unwrap()]);
+    let listed: Vec<Value> = json(d, &["business", "backups"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].clone())
+        .collect();
+    assert_eq!(listed, [second.to_str().unwrap(), first.to_str().unwrap()]);
+
+    // Another folder: refused when relative, copied once, then chosen.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("hearth");
+    let err = fails(d, &["business", "folder", "relative/place", "--copy"], 2);
+    assert!(err.contains("absolute"), "{err}");
+    let folder = json(
+        d,
+        &["business", "folder", target.to_str().unwrap(), "--copy"],
+    );
+    // HEARTH_DATA_DIR (set by the harness) still wins for this run.
+    assert_eq!(folder["source"], "env");
+    let chosen = std::fs::read_to_string(d.join(".config/data-dir")).unwrap();
+    assert_eq!(chosen.trim(), target.to_str().unwrap());
+    let copied: Vec<Value> = json(&target, &["business", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].clone())
+        .collect();
+    assert_eq!(copied, ["Acme Plumbing"]);
+    let err = fails(
+        d,
+        &["business", "folder", target.to_str().unwrap(), "--copy"],
+        2,
+    );
+    assert!(err.contains("holds businesses already"), "{err}");
+}
+
+#[test]
 fn bad_input_gets_a_clear_error_an_exit_code_and_changes_nothing() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path();

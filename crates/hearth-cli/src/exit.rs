@@ -113,7 +113,11 @@ fn import_code(e: &hearth_core::imports::ImportError) -> u8 {
 fn business_code(e: &BusinessError) -> Option<u8> {
     match e {
         BusinessError::NotFound(_) | BusinessError::NoneYet => Some(NOT_FOUND),
-        BusinessError::NameTaken(_) | BusinessError::InvalidName(_) => Some(BAD_INPUT),
+        BusinessError::NameTaken(_)
+        | BusinessError::InvalidName(_)
+        | BusinessError::NotAbsolute(_)
+        | BusinessError::SameFolder(_)
+        | BusinessError::FolderHasBusinesses(_) => Some(BAD_INPUT),
         BusinessError::NotABackup { .. } => Some(DATABASE),
         // Transparent: its source chain skips the store error itself.
         BusinessError::Store(e) => store_code(e),

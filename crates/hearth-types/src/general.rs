@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum DataDirSource {
     /// The `HEARTH_DATA_DIR` environment variable (it wins over a choice in Settings).
     Env,
-    /// A folder chosen in Settings (or with `hearth data-dir`).
+    /// A folder chosen in Settings (or with `hearth business folder`).
     Chosen,
     /// The OS default (`~/.local/share/hearth` on Linux).
     Default,

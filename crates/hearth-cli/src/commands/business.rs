@@ -36,6 +36,16 @@ pub enum BusinessCmd {
         #[arg(long)]
         name: Option<String>,
     },
+    /// List the backups in the data folder's backups/, newest first.
+    Backups,
+    /// Show the data folder and where it comes from; with FOLDER, use that one from the
+    /// next start (HEARTH_DATA_DIR, when set, still wins).
+    Folder {
+        folder: Option<PathBuf>,
+        /// Copy every business there first (the folder must hold none).
+        #[arg(long)]
+        copy: bool,
+    },
 }
 
 pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
@@ -104,6 +114,54 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
             &registry.restore(&file, name.as_deref()).await?,
             "restored",
         ),
+        BusinessCmd::Backups => {
+            let list = registry.backups()?;
+            if ctx.json {
+                return output::json(&list);
+            }
+            if list.is_empty() {
+                println!(
+                    "no backups in {}",
+                    registry.data_dir().join("backups").display()
+                );
+            }
+            for b in &list {
+                println!(
+                    "{}  {:>10} bytes  {}",
+                    dates::show(b.modified_at),
+                    b.bytes,
+                    b.path
+                );
+            }
+            Ok(())
+        }
+        BusinessCmd::Folder { folder, copy } => {
+            use hearth_core::business::location;
+            if let Some(folder) = &folder {
+                if copy {
+                    let n = registry.copy_to(folder).await?;
+                    if !ctx.json {
+                        let noun = if n == 1 { "business" } else { "businesses" };
+                        println!("copied {n} {noun} to {}", folder.display());
+                    }
+                }
+                location::choose_data_dir(folder)?;
+            }
+            let located = location::locate()?;
+            let source = match located.source {
+                hearth_types::DataDirSource::Env => "HEARTH_DATA_DIR",
+                hearth_types::DataDirSource::Chosen => "chosen",
+                hearth_types::DataDirSource::Default => "default",
+            };
+            if ctx.json {
+                return output::json(&serde_json::json!({
+                    "data_dir": located.dir,
+                    "source": located.source,
+                }));
+            }
+            println!("{} ({source})", located.dir.display());
+            Ok(())
+        }
     }
 }
 

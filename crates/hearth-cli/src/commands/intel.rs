@@ -284,8 +284,10 @@ pub struct SettingArgs {
     /// time-zone (IANA name, for best contact hours), quiet-hours ("22:00-07:00", or
     /// "off"), discount-rate (monthly, for 12-month CLV), evidence-wait (minutes before a
     /// campaign send with no record at the provider or in the mailbox counts as never
-    /// sent after a crash: "email=10,sms=240,call=2", or one number). All are shown
-    /// without a name.
+    /// sent after a crash: "email=10,sms=240,call=2", or one number), phone-region (for
+    /// numbers without +country code: US, GB, ...), mail-interval (seconds between mail
+    /// checks when the server sends no IDLE news, 30 to 86400). All are shown without a
+    /// name.
     name: Option<String>,
     /// The new value; the current one is shown without it.
     value: Option<String>,
@@ -311,7 +313,8 @@ pub async fn setting(ctx: &Ctx, args: SettingArgs) -> anyhow::Result<()> {
 }
 
 async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(String, String)>> {
-    const NAMES: &str = "time-zone, quiet-hours, discount-rate or evidence-wait";
+    const NAMES: &str =
+        "time-zone, quiet-hours, discount-rate, evidence-wait, phone-region or mail-interval";
     if let (Some(name), Some(value)) = (&args.name, &args.value) {
         match name.as_str() {
             "time-zone" => store.set_business_time_zone(value).await?,
@@ -360,6 +363,17 @@ async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(Str
                 }
                 store.set_setting(WAIT_SETTING, value.trim()).await?;
             }
+            "phone-region" => {
+                store.set_default_region(value.trim()).await?;
+            }
+            "mail-interval" => {
+                let secs: u64 = value.trim().parse().map_err(|_| {
+                    BadInput(format!(
+                        "mail-interval {value:?}: a whole number of seconds"
+                    ))
+                })?;
+                store.set_mail_poll_secs(secs).await?;
+            }
             other => return Err(BadInput(format!("unknown setting {other:?}: use {NAMES}")).into()),
         }
     }
@@ -386,6 +400,11 @@ async fn setting_on(store: &Store, args: SettingArgs) -> anyhow::Result<Vec<(Str
                 .collect::<Vec<_>>()
                 .join(",")
         }),
+        ("phone-region".to_owned(), store.region().code().to_owned()),
+        (
+            "mail-interval".to_owned(),
+            store.mail_poll_secs().await?.to_string(),
+        ),
     ];
     Ok(match &args.name {
         Some(name) => {

@@ -263,6 +263,9 @@ impl Registry {
 
     /// Writes an online backup of a business to `dest`.
     pub async fn backup(&self, key: Option<&str>, dest: &Path) -> Result<Business, BusinessError> {
+        if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(BusinessError::io("create", parent))?;
+        }
         let (business, store) = self.open(key).await?;
         store.backup_to(dest).await?;
         store.close().await;
