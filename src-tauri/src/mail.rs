@@ -101,6 +101,7 @@ pub async fn pause_sync(state: State<'_, AppState>, paused: bool) -> Result<(), 
 /// Queues a reply and tries to send it right away; offline, it waits in the outbox.
 #[tauri::command]
 pub async fn send_reply(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: SendReply,
 ) -> Result<SendResult, CommandError> {
@@ -113,7 +114,7 @@ pub async fn send_reply(
         )
         .await
         .map_err(crate::error::from_provider)?;
-        return crate::providers::deliver(&state, &store, item.id).await;
+        return crate::providers::deliver(&app, &state, &store, item.id).await;
     }
     let queued = status::queue_reply_from(&store, request.interaction_id, &request.body)
         .await
@@ -121,7 +122,7 @@ pub async fn send_reply(
     mail::send::process_outbox(
         &store,
         state.secrets.as_ref(),
-        &hearth_core::events::NoEvents,
+        &crate::state::ShellEvents::new(&app, &store),
     )
     .await
     .map_err(from_mail)?;

@@ -60,7 +60,10 @@ pub async fn remove_provider(
         .map_err(from_provider)
 }
 
+/// Sends what is due in the outbox now; its events reach the webview, so open timelines
+/// show the new text or call.
 pub(crate) async fn deliver(
+    app: &tauri::AppHandle,
     state: &State<'_, AppState>,
     store: &hearth_core::Store,
     outbox_id: i64,
@@ -68,7 +71,7 @@ pub(crate) async fn deliver(
     send::process_outbox(
         store,
         state.secrets.as_ref(),
-        &hearth_core::events::NoEvents,
+        &crate::state::ShellEvents::new(app, store),
     )
     .await
     .map_err(from_provider)?;
@@ -84,6 +87,7 @@ pub(crate) async fn deliver(
 /// Queues a text and tries to send it at once; offline, it waits in the outbox.
 #[tauri::command]
 pub async fn send_sms(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: SendText,
 ) -> Result<SendResult, CommandError> {
@@ -91,12 +95,13 @@ pub async fn send_sms(
     let item = send::queue_sms(&store, &request.to, &request.text)
         .await
         .map_err(from_provider)?;
-    deliver(&state, &store, item.id).await
+    deliver(&app, &state, &store, item.id).await
 }
 
 /// Queues an AI call and tries to place it at once.
 #[tauri::command]
 pub async fn start_call(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     request: StartCall,
 ) -> Result<SendResult, CommandError> {
@@ -109,5 +114,5 @@ pub async fn start_call(
     let item = send::queue_call(&store, &request.to, request.name.as_deref(), variables)
         .await
         .map_err(from_provider)?;
-    deliver(&state, &store, item.id).await
+    deliver(&app, &state, &store, item.id).await
 }

@@ -37,9 +37,18 @@ pub struct AppState {
 
 /// Core events go to the webview as `core-event`; hot leads become desktop notifications
 /// and the tray follows the analysis.
-struct ShellEvents {
+pub struct ShellEvents {
     app: tauri::AppHandle,
     store: Store,
+}
+
+impl ShellEvents {
+    pub fn new(app: &tauri::AppHandle, store: &Store) -> ShellEvents {
+        ShellEvents {
+            app: app.clone(),
+            store: store.clone(),
+        }
+    }
 }
 
 impl EventSink for ShellEvents {
@@ -121,17 +130,11 @@ impl AppState {
             *campaigns = Some(CampaignJob::start(
                 store.clone(),
                 Arc::clone(&self.secrets),
-                Arc::new(ShellEvents {
-                    app: app.clone(),
-                    store: store.clone(),
-                }),
+                Arc::new(ShellEvents::new(app, &store)),
                 hearth_core::campaigns::Sender { business_name },
                 CAMPAIGN_TICK,
             ));
-            let events = Arc::new(ShellEvents {
-                app: app.clone(),
-                store: store.clone(),
-            });
+            let events = Arc::new(ShellEvents::new(app, &store));
             *analysis = Some(AnalysisJob::start(
                 store.clone(),
                 events.clone(),

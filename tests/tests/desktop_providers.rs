@@ -164,6 +164,20 @@ async fn connect_both_providers_see_calls_and_texts_and_send_from_the_app() {
         .click("#contacts .contact-row button")
         .await
         .unwrap();
+    let calls_shown = "const s = document.querySelector('.contact-detail #timeline-status');
+        if (!s || s.dataset.loading !== 'false') return null;
+        return document.querySelectorAll('.contact-detail #timeline .timeline-item.ch-voice_ai').length;";
+    let started = std::time::Instant::now();
+    let before = loop {
+        if let Some(n) = desktop.js(calls_shown).await.unwrap().as_u64() {
+            break n;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the profile's timeline never loaded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     desktop.click("#contact-ai-call").await.unwrap();
     let called = desktop
         .wait_for_text("#ai-call-result", |t| !t.is_empty())
@@ -176,6 +190,15 @@ async fn connect_both_providers_see_calls_and_texts_and_send_from_the_app() {
         .as_str()
         .unwrap()
         .starts_with("hearth:call:"));
+    // The profile's own timeline shows the call without being asked.
+    let started = std::time::Instant::now();
+    while desktop.js(calls_shown).await.unwrap().as_u64() != Some(before + 1) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the profile's timeline never showed the new call ({before} before)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     desktop.screenshot("23-profile-ai-call").await.unwrap();
     desktop.close().await.unwrap();
     sim.stop().await;

@@ -52,6 +52,15 @@ pub fn on_open_contact(on_id: yew::Callback<i64>) {
     });
 }
 
+/// Listens to `core-event`; the answer is the function that stops listening.
+pub async fn listen_core_events(
+    handler: &Closure<dyn FnMut(JsValue)>,
+) -> Result<js_sys::Function, JsValue> {
+    tauri_listen("core-event", handler)
+        .await?
+        .dyn_into::<js_sys::Function>()
+}
+
 async fn invoke<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, CommandError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = args

@@ -178,6 +178,10 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         });
     }
     let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));
+    let on_reload = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::Reload))
+    };
 
     html! {
         <section class="timeline-view">
@@ -195,7 +199,12 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     { for chips }
                 </div>
             </div>
-            <div id="timeline-status" class="status" data-loading={state.loading.to_string()}>{ status }</div>
+            <div id="timeline-status" class="status" data-loading={state.loading.to_string()}>
+                { status }
+                if state.stale {
+                    <button id="timeline-fresh" class="link" onclick={on_reload}>{ "New activity: show it" }</button>
+                }
+            </div>
             <ol id="timeline" class="timeline" ref={list_ref} data-count={count.to_string()}
                 data-start={slice.start.to_string()} data-end={slice.end.to_string()}>
                 { for state.items[slice.start..slice.end].iter().enumerate().map(|(offset, item)| {

@@ -1,5 +1,6 @@
 //! Side effects: the only code that calls the shell.
 
+mod use_core_events;
 mod use_load;
 mod use_save_contact;
 mod use_send_reply;
@@ -8,6 +9,7 @@ mod use_shortcuts;
 mod use_sync_indicator;
 mod use_timeline;
 
+pub use use_core_events::use_core_events;
 pub use use_load::{use_load, Load};
 pub use use_save_contact::use_save_contact;
 pub use use_send_reply::use_send_reply;

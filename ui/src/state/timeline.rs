@@ -30,6 +30,11 @@ pub struct TimelineState {
     pub generation: u32,
     /// The item whose details are open.
     pub expanded: Option<i64>,
+    /// Bumped to fetch the first page again in place (new activity, list at its start).
+    pub refresh: u32,
+    /// New activity arrived while more than the first page was loaded: offered, not forced,
+    /// so the reader's place is kept.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +63,10 @@ pub enum TimelineAction {
     },
     ToggleDetails(i64),
     CloseDetails,
+    /// The core stored new interactions (a sync, a send).
+    Changed,
+    /// Start over with the same filters (after `Changed` was offered).
+    Reload,
     /// The business changed: start over.
     Reset,
 }
@@ -86,6 +95,7 @@ impl TimelineState {
             until: self.until,
             generation: self.generation.wrapping_add(1),
             loading: true,
+            refresh: self.refresh,
             ..TimelineState::default()
         }
     }
@@ -138,8 +148,23 @@ impl Reducible for TimelineState {
                 }
                 state
             }
+            TimelineAction::Changed
+                if self.items.len() <= PAGE as usize && self.expanded.is_none() =>
+            {
+                TimelineState {
+                    refresh: self.refresh.wrapping_add(1),
+                    ..(*self).clone()
+                }
+            }
+            TimelineAction::Changed if self.stale => return self,
+            TimelineAction::Changed => TimelineState {
+                stale: true,
+                ..(*self).clone()
+            },
+            TimelineAction::Reload => self.refiltered(),
             TimelineAction::Reset => TimelineState {
                 contact_id: self.contact_id,
+                refresh: self.refresh,
                 generation: self.generation.wrapping_add(1),
                 loading: true,
                 ..TimelineState::default()
@@ -172,6 +197,7 @@ impl Reducible for TimelineState {
                     next: page.next,
                     loading: false,
                     error: None,
+                    stale: self.stale && after.is_some(),
                     ..(*self).clone()
                 }
             }
@@ -341,6 +367,49 @@ mod tests {
         });
         assert_eq!(s.generation, g + 1);
         assert!(s.error.is_some() && !s.loading);
+    }
+
+    #[test]
+    fn new_activity_refreshes_a_first_page_in_place_and_is_offered_deeper_down() {
+        let s = Rc::new(TimelineState::default());
+        let g = s.generation;
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&[5, 4], true),
+            after: None,
+        });
+        let s = s.reduce(TimelineAction::Changed);
+        assert_eq!(
+            (s.refresh, s.stale, s.generation),
+            (1, false, g),
+            "same filters, same items until the page comes"
+        );
+        assert_eq!(s.items.len(), 2);
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&[6, 5, 4], true),
+            after: None,
+        });
+        assert_eq!(s.items[0].id, 6);
+        // Deep in a long list: offered instead.
+        let cursor = s.next;
+        let many: Vec<i64> = (100..700).rev().collect();
+        let s = s.reduce(TimelineAction::Loaded {
+            generation: g,
+            page: page(&many, true),
+            after: cursor,
+        });
+        let s = s.reduce(TimelineAction::Changed);
+        assert!(s.stale && s.refresh == 1);
+        let s = s.reduce(TimelineAction::Reload);
+        assert!(s.items.is_empty() && s.loading && s.generation == g + 1 && !s.stale);
+        // An open item is not pulled from under the reader either.
+        let s = Rc::new(TimelineState {
+            expanded: Some(3),
+            ..TimelineState::default()
+        })
+        .reduce(TimelineAction::Changed);
+        assert!(s.stale);
     }
 
     #[test]
