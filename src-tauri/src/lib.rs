@@ -19,8 +19,22 @@ use hearth_core::Registry;
 /// Whether the tray icon exists (then closing the window hides it).
 struct TrayReady(bool);
 
+/// When the process started its work (for the first-paint figure).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The page painted its first view: how long after start (ms). Logged once; the
+/// desktop benchmark reads it.
+#[tauri::command]
+fn first_paint(view: String) -> u64 {
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    let ms = STARTED.get().map_or(0, |s| s.elapsed().as_millis() as u64);
+    LOGGED.call_once(|| tracing::info!(view, ms, "first view painted"));
+    ms
+}
+
 /// Starts the app.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
@@ -65,6 +79,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
+            first_paint,
             commands::create_business,
             commands::open_business,
             commands::timeline,

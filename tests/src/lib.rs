@@ -52,7 +52,9 @@ pub fn target_dir() -> PathBuf {
 /// A binary built by `cargo build` in the debug profile; the README's test command builds
 /// them before the tests run.
 pub fn binary(name: &str) -> PathBuf {
-    let path = target_dir().join("debug").join(name);
+    // The desktop benchmark runs the release build (HEARTH_E2E_PROFILE=release).
+    let profile = std::env::var("HEARTH_E2E_PROFILE").unwrap_or_else(|_| "debug".into());
+    let path = target_dir().join(profile).join(name);
     assert!(
         path.is_file(),
         "{} is missing: build it first (scripts/build-ui.sh && cargo build -p hearth-desktop -p hearth-cli), \

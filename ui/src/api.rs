@@ -182,6 +182,16 @@ pub async fn rename_business(id: &str, name: &str) -> Result<AppStatus, CommandE
     invoke("rename_business", &Rename { id, name }).await
 }
 
+#[derive(Serialize)]
+struct View<'a> {
+    view: &'a str,
+}
+
+/// Tells the shell the first view is on screen; the answer is ms since the app started.
+pub async fn first_paint(view: &str) -> Result<u64, CommandError> {
+    invoke("first_paint", &View { view }).await
+}
+
 /// The data folder, phone region and mail interval.
 pub async fn general_settings() -> Result<GeneralSettings, CommandError> {
     invoke("general_settings", &NoArgs {}).await

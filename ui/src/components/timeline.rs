@@ -177,6 +177,16 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         });
     }
+    {
+        // The first loaded timeline after start, once painted (two animation frames on):
+        // the cold-start figure of the desktop benchmark.
+        let done = !state.loading;
+        use_effect_with(done, move |done| {
+            if *done {
+                report_first_paint();
+            }
+        });
+    }
     let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));
     let on_reload = {
         let dispatcher = state.dispatcher();
@@ -221,6 +231,38 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         </section>
     }
+}
+
+/// Reports the first painted timeline to the shell, once per page load, and keeps the
+/// figure on `<html data-first-paint-ms>`.
+fn report_first_paint() {
+    thread_local! {
+        static REPORTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if REPORTED.with(|r| r.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let after_paint = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let next = wasm_bindgen::closure::Closure::once_into_js(move || {
+            yew::platform::spawn_local(async {
+                if let Ok(ms) = crate::api::first_paint("timeline").await {
+                    if let Some(root) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.document_element())
+                    {
+                        let _ = root.set_attribute("data-first-paint-ms", &ms.to_string());
+                    }
+                }
+            });
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(next.unchecked_ref());
+        }
+    });
+    let _ = window.request_animation_frame(after_paint.unchecked_ref());
 }
 
 /// Row heights as last measured in the page.

@@ -127,18 +127,16 @@ mod tests {
 
     #[test]
     fn the_environment_wins_then_the_choice_then_the_default() {
-        let default = Some(PathBuf::from("/home/a/.local/share/hearth"));
-        let chosen = Some(PathBuf::from("/mnt/sync/hearth"));
+        let default = PathBuf::from("/home/a/.local/share/hearth");
+        let chosen = PathBuf::from("/mnt/sync/hearth");
         let env = Some(OsString::from("/tmp/h"));
-        let l = locate_from(env, chosen.clone(), default.clone()).unwrap();
+        let l = locate_from(env, Some(chosen.clone()), Some(default.clone())).unwrap();
         assert_eq!((l.dir, l.source), ("/tmp/h".into(), DataDirSource::Env));
-        let l = locate_from(Some(OsString::new()), chosen.clone(), default.clone()).unwrap();
-        assert_eq!((l.dir, l.source), (chosen.unwrap(), DataDirSource::Chosen));
-        let l = locate_from(None, None, default.clone()).unwrap();
-        assert_eq!(
-            (l.dir, l.source),
-            (default.unwrap(), DataDirSource::Default)
-        );
+        let empty = Some(OsString::new());
+        let l = locate_from(empty, Some(chosen.clone()), Some(default.clone())).unwrap();
+        assert_eq!((l.dir, l.source), (chosen, DataDirSource::Chosen));
+        let l = locate_from(None, None, Some(default.clone())).unwrap();
+        assert_eq!((l.dir, l.source), (default, DataDirSource::Default));
         assert!(locate_from(None, None, None).is_err());
     }
 
