@@ -267,24 +267,32 @@ async fn scrolling(data: &Path) -> Result<()> {
         .await?;
     println!("  rows in the page at the end: {in_page}");
 
-    // 600 frames, 400 px each (about 12 rows a frame), from the top.
-    desktop
-        .js("window.scrollTo(0, 0); window.__frames = null;
-             (async () => {
-               const frame = () => new Promise(r => requestAnimationFrame(r));
-               await frame();
-               let last = performance.now(); const gaps = [];
-               for (let i = 0; i < 600; i++) {
-                 window.scrollBy(0, 400);
-                 const t = await frame(); gaps.push(t - last); last = t;
-               }
-               window.__frames = gaps;
-             })();
-             return null;")
-        .await?;
-    let gaps = wait_for_value(&desktop, "return window.__frames").await?;
-    let mut gaps: Vec<f64> = serde_json::from_value(gaps)?;
-    report_frames("scrolling 400 px a frame", &mut gaps);
+    // 600 frames from the top, 400 px each (about 12 rows a frame, so rows come and go
+    // every frame), then 8 px each (rows rarely change: the page's own paint cost).
+    for step in [400, 8] {
+        desktop
+            .js(&format!(
+                "window.scrollTo(0, 0); window.__frames = null;
+                 (async () => {{
+                   const frame = () => new Promise(r => requestAnimationFrame(r));
+                   await frame(); await frame();
+                   let last = performance.now(); const gaps = [];
+                   for (let i = 0; i < 600; i++) {{
+                     window.scrollBy(0, {step});
+                     const t = await frame(); gaps.push(t - last); last = t;
+                   }}
+                   window.__frames = gaps;
+                 }})();
+                 return null;"
+            ))
+            .await?;
+        let gaps = wait_for_value(&desktop, "return window.__frames").await?;
+        let mut gaps: Vec<f64> = serde_json::from_value(gaps)?;
+        report_frames(
+            &format!("frame interval scrolling {step} px a frame"),
+            &mut gaps,
+        );
+    }
 
     // Jumps: to a place far away, until the rows there are painted.
     desktop

@@ -222,7 +222,19 @@ struct ProfileProps {
 
 #[function_component(Profile)]
 fn profile(props: &ProfileProps) -> Html {
-    let profile = use_load(props.id, api::contact_profile);
+    // Reloaded (in place) when the core stores something about anyone or rescores: a
+    // profile shows its new call or score without being reopened.
+    let version = use_state(|| 0u32);
+    {
+        let version = version.clone();
+        crate::hooks::use_core_events(Callback::from(move |event: serde_json::Value| {
+            let rescored = event.get("kind").and_then(|k| k.as_str()) == Some("intel_updated");
+            if rescored || crate::hooks::adds_interactions(&event) {
+                version.set(version.wrapping_add(1));
+            }
+        }));
+    }
+    let profile = use_load((props.id, *version), |(id, _)| api::contact_profile(id));
     match profile {
         Load::Loading => {
             html! { <div id="profile" class="profile" data-loading="true">{ "Loading…" }</div> }

@@ -195,7 +195,10 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
 
     html! {
         <section class="timeline-view">
-            <super::charts::ActivityChart />
+            if props.contact_id.is_none() {
+                // The business's weeks; a profile has its own charts.
+                <super::charts::ActivityChart />
+            }
             <div class="toolbar">
                 <input id="search" type="search" placeholder="Search subjects, messages, transcripts…"
                     value={state.search.clone()} oninput={on_search} aria-label="Search the timeline" />

@@ -9,7 +9,7 @@ mod use_shortcuts;
 mod use_sync_indicator;
 mod use_timeline;
 
-pub use use_core_events::use_core_events;
+pub use use_core_events::{adds_interactions, use_core_events};
 pub use use_load::{use_load, Load};
 pub use use_save_contact::use_save_contact;
 pub use use_send_reply::use_send_reply;

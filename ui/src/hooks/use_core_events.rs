@@ -52,3 +52,15 @@ pub fn use_core_events(on_event: Callback<serde_json::Value>) {
         }
     });
 }
+
+/// Whether a core event means new or changed interactions.
+pub fn adds_interactions(event: &serde_json::Value) -> bool {
+    let count = |key: &str| event.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
+    match event.get("kind").and_then(|k| k.as_str()) {
+        Some("mail_folder_synced") => count("new") > 0,
+        Some("provider_synced") => count("received") > 0,
+        Some("campaign_progress") => count("sent") > 0,
+        Some("outbox_changed") => event.get("state").and_then(|s| s.as_str()) == Some("sent"),
+        _ => false,
+    }
+}

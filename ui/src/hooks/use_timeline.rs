@@ -36,7 +36,7 @@ pub fn use_timeline(contact_id: Option<i64>) -> (UseReducerHandle<TimelineState>
         // The core stored something that may be on this timeline.
         let dispatcher = state.dispatcher();
         crate::hooks::use_core_events(Callback::from(move |event: serde_json::Value| {
-            if adds_interactions(&event) {
+            if crate::hooks::adds_interactions(&event) {
                 dispatcher.dispatch(TimelineAction::Changed);
             }
         }));
@@ -71,16 +71,4 @@ fn fetch(state: &UseReducerHandle<TimelineState>, generation: u32, append: bool)
         };
         dispatcher.dispatch(action);
     });
-}
-
-/// Whether a core event means new or changed interactions.
-fn adds_interactions(event: &serde_json::Value) -> bool {
-    let count = |key: &str| event.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
-    match event.get("kind").and_then(|k| k.as_str()) {
-        Some("mail_folder_synced") => count("new") > 0,
-        Some("provider_synced") => count("received") > 0,
-        Some("campaign_progress") => count("sent") > 0,
-        Some("outbox_changed") => event.get("state").and_then(|s| s.as_str()) == Some("sent"),
-        _ => false,
-    }
 }

@@ -132,10 +132,10 @@ impl Store {
             .pragma("cache_size", "-8000");
         // A local file cannot drop a connection the way a network can: skip the ping that
         // sqlx otherwise sends before handing out each connection (a thread round trip).
-        // Connections left idle for a minute close, and their page caches with them.
+        // Connections left idle for 30 s close, and their page caches with them.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .idle_timeout(std::time::Duration::from_secs(60))
+            .idle_timeout(std::time::Duration::from_secs(30))
             .test_before_acquire(false)
             .connect_with(options)
             .await
