@@ -1,5 +1,7 @@
 //! The unified timeline: channel filter, search, and the list, newest first.
 
+use std::rc::Rc;
+
 use hearth_types::{Channel, Direction, TimelineItem};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -188,6 +190,12 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         });
     }
     let on_more = Callback::from(move |_: MouseEvent| load_more.emit(()));
+    let on_toggle = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |id: i64, _| {
+            dispatcher.dispatch(TimelineAction::ToggleDetails(id))
+        })
+    };
     let on_reload = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::Reload))
@@ -222,11 +230,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 data-start={slice.start.to_string()} data-end={slice.end.to_string()}>
                 { for state.items[slice.start..slice.end].iter().enumerate().map(|(offset, item)| {
                     let expanded = state.expanded == Some(item.id);
-                    let dispatcher = state.dispatcher();
-                    let id = item.id;
-                    let on_toggle = Callback::from(move |_: MouseEvent| dispatcher.dispatch(TimelineAction::ToggleDetails(id)));
                     let index = slice.start + offset;
-                    html! { <Row key={item.id} item={item.clone()} {index} {expanded} {on_toggle} /> }
+                    html! { <Row key={item.id} item={Rc::clone(item)} {index} {expanded} on_toggle={on_toggle.clone()} /> }
                 }) }
             </ol>
             if state.next.is_some() {
@@ -349,18 +354,34 @@ fn use_view(list: NodeRef) -> UseStateHandle<Option<(f64, f64)>> {
     view
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct RowProps {
-    item: TimelineItem,
+    item: Rc<TimelineItem>,
     /// Its place in the whole list (the page holds only the rows on screen).
     index: usize,
     expanded: bool,
-    on_toggle: Callback<MouseEvent>,
+    /// Opens or closes the item with this id (one callback for every row).
+    on_toggle: Callback<i64>,
+}
+
+impl PartialEq for RowProps {
+    /// The same item (the same loaded copy) in the same state: a row that stays in the
+    /// page while others scroll in and out is not drawn again.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.item, &other.item)
+            && self.index == other.index
+            && self.expanded == other.expanded
+            && self.on_toggle == other.on_toggle
+    }
 }
 
 #[function_component(Row)]
 fn row(props: &RowProps) -> Html {
     let item = &props.item;
+    let on_click = {
+        let (on_toggle, id) = (props.on_toggle.clone(), item.id);
+        Callback::from(move |_: MouseEvent| on_toggle.emit(id))
+    };
     let channel = item.channel;
     let headline = item.headline();
     let arrow = match item.direction {
@@ -371,7 +392,7 @@ fn row(props: &RowProps) -> Html {
     html! {
         <li class={classes!("timeline-item", format!("ch-{channel}"), props.expanded.then_some("open"))}
             data-channel={channel.as_str()} data-id={item.id.to_string()} data-index={props.index.to_string()}>
-            <button class="row" onclick={props.on_toggle.clone()} aria-expanded={props.expanded.to_string()}>
+            <button class="row" onclick={on_click} aria-expanded={props.expanded.to_string()}>
                 <span class={classes!("badge", format!("ch-{channel}"))}>{ channel_label(channel) }</span>
                 <span class="dir" title={item.direction.as_str()}>{ arrow }</span>
                 { sentiment_marker(item.sentiment) }

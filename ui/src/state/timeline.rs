@@ -23,7 +23,9 @@ pub struct TimelineState {
     /// Inclusive start and exclusive end, UTC ms.
     pub since: Option<i64>,
     pub until: Option<i64>,
-    pub items: Vec<TimelineItem>,
+    /// Shared, so the state's copies on every action and the rows' props cost a count,
+    /// not a deep copy of 10,000 items.
+    pub items: Vec<Rc<TimelineItem>>,
     pub next: Option<TimelineCursor>,
     pub loading: bool,
     pub error: Option<String>,
@@ -191,7 +193,7 @@ impl Reducible for TimelineState {
                 } else {
                     Vec::new()
                 };
-                items.extend(page.items);
+                items.extend(page.items.into_iter().map(Rc::new));
                 TimelineState {
                     items,
                     next: page.next,
