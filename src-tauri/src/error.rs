@@ -5,6 +5,17 @@ use hearth_types::CommandError;
 
 pub fn from_store(e: StoreError) -> CommandError {
     let message = e.to_string();
+    if !matches!(
+        e,
+        StoreError::NotFound { .. }
+            | StoreError::Missing { .. }
+            | StoreError::Invalid(_)
+            | StoreError::IdentityTaken { .. }
+            | StoreError::Exists { .. }
+    ) {
+        // Not the user's doing: keep it in the log as well as on the screen.
+        tracing::warn!(error = %message, "a database call failed");
+    }
     match e {
         StoreError::NotFound { .. } | StoreError::Missing { .. } => CommandError::NotFound(message),
         StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {

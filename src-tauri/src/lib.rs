@@ -32,6 +32,12 @@ fn first_paint(view: String) -> u64 {
     ms
 }
 
+/// A failure of the page's own code (a panic in the UI), for the log.
+#[tauri::command]
+fn ui_error(message: String) {
+    tracing::error!(%message, "the window's code failed");
+}
+
 /// Starts the app.
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
@@ -80,6 +86,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             first_paint,
+            ui_error,
             commands::create_business,
             commands::open_business,
             commands::timeline,

@@ -27,9 +27,31 @@ impl Drop for Guard {
 /// the bus and the display.
 pub struct Desktop {
     pub client: Client,
+    /// The app's log (its stderr, through tauri-driver), one file per app.
+    log: std::path::PathBuf,
     _driver: Guard,
     _bus: Guard,
     _display: Guard,
+}
+
+impl Drop for Desktop {
+    /// A failing test shows the end of the app's log (core warnings, failed database
+    /// calls, a panic of the page's code) beside its own message; a passing one removes it.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(40)..];
+            eprintln!(
+                "--- the app's log, last {} lines ({}) ---\n{}\n---",
+                tail.len(),
+                self.log.display(),
+                tail.join("\n")
+            );
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
+    }
 }
 
 /// Starts a process and returns its first line on stdout (a display number, a bus address).
@@ -83,7 +105,12 @@ impl Desktop {
         )?;
         let logs = crate::target_dir().join("e2e-logs");
         std::fs::create_dir_all(&logs)?;
-        let driver_log = std::fs::File::create(logs.join("tauri-driver.log"))?;
+        // One log per app (tests in one binary run side by side), named after its data.
+        let name = data_dir
+            .file_name()
+            .map_or_else(|| "app".into(), |n| n.to_string_lossy().into_owned());
+        let log = logs.join(format!("{name}.log"));
+        let driver_log = std::fs::File::create(&log)?;
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Guard(
@@ -132,6 +159,7 @@ impl Desktop {
         };
         Ok(Desktop {
             client,
+            log,
             _driver: driver,
             _bus: bus,
             _display: display,

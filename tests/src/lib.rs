@@ -66,15 +66,22 @@ pub fn binary(name: &str) -> PathBuf {
 
 /// Runs the `hearth` CLI on a data folder.
 pub fn hearth(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(binary("hearth"))
+    hearth_command(data_dir)
         .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run hearth: {e}"))
+}
+
+/// The `hearth` command on `data_dir`, for a test that runs it its own way.
+pub fn hearth_command(data_dir: &Path) -> Command {
+    let mut command = Command::new(binary("hearth"));
+    command
         .env("HEARTH_DATA_DIR", data_dir)
         // A folder chosen with `hearth business folder` stays in the test's own folder,
         // never in the user's ~/.config.
         .env("HEARTH_CONFIG_DIR", data_dir.join(".config"))
-        .env_remove("HEARTH_BUSINESS")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run hearth: {e}"))
+        .env_remove("HEARTH_BUSINESS");
+    command
 }
 
 /// Where the tests save screenshots for people to look at.

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use hearth_e2e::hearth;
+use hearth_e2e::{hearth, hearth_command};
 use serde_json::Value;
 
 fn ok(data: &Path, args: &[&str]) -> String {
@@ -89,6 +89,37 @@ fn demo_seed_then_search_the_timeline_as_json() {
         .unwrap()
         .iter()
         .all(|i| i["contact_id"] == contact["id"]));
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let data = tempfile::tempdir().unwrap();
+    ok(
+        data.path(),
+        &["demo", "seed", "--contacts", "80", "--interactions", "1500"],
+    );
+    let args = ["--json", "timeline", "--limit", "500"];
+    // Far more than a pipe holds, so the writer is still writing when the reader leaves.
+    let whole = ok(data.path(), &args);
+    assert!(whole.len() > 4 * 65_536, "{} bytes", whole.len());
+    // `hearth --json timeline --limit 500 | head -c 100`
+    let mut child = hearth_command(data.path())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The read end is closed here: hearth's next write fails with EPIPE.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "no panic, no message: {stderr}");
+    assert!(whole.as_bytes().starts_with(&head));
 }
 
 #[test]

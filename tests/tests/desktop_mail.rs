@@ -145,6 +145,35 @@ async fn sync_row(
     serde_json::from_value(value).unwrap()
 }
 
+/// Waits for a timeline row (of `class`, e.g. `.ch-email`, or any) whose text contains
+/// `text`; if none shows, fails with what the page shows instead.
+async fn timeline_row(desktop: &Desktop, class: &str, text: &str) {
+    let started = Instant::now();
+    loop {
+        let found = desktop
+            .js(&format!(
+                "return Array.from(document.querySelectorAll('#timeline .timeline-item{class}')).map(e => e.innerText)"
+            ))
+            .await
+            .unwrap();
+        let rows: Vec<String> = serde_json::from_value(found).unwrap();
+        if rows.iter().any(|r| r.contains(text)) {
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let page = desktop
+                .js("const s = document.getElementById('timeline-status'); \
+                     return {search: document.getElementById('search').value, status: s.innerText, \
+                       loading: s.dataset.loading, stateSearch: s.dataset.search, generation: s.dataset.generation, uiError: document.documentElement.dataset.uiError || null, \
+                       rows: Array.from(document.querySelectorAll('#timeline .timeline-item')).map(e => e.className + ': ' + e.innerText.slice(0, 80))}")
+                .await
+                .unwrap();
+            panic!("no {class} row with {text:?} on the timeline; the page: {page:#}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
     let server = MailServer::start().unwrap();
@@ -379,24 +408,11 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
     let subject = parse(&inbox[0]).subject.unwrap();
     desktop.click("#nav-timeline").await.unwrap();
     fill(&desktop, "#search", &subject).await;
-    let started = Instant::now();
-    loop {
-        let found = desktop
-            .js("return Array.from(document.querySelectorAll('#timeline .timeline-item')).map(e => e.innerText)")
-            .await
-            .unwrap();
-        let rows: Vec<String> = serde_json::from_value(found).unwrap();
-        if rows.iter().any(|r| r.contains(&subject)) {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{subject:?} is not on the timeline: {rows:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    timeline_row(&desktop, "", &subject).await;
     // An email with an attachment lists it (name, type, size) in its details.
     fill(&desktop, "#search", "Photo attached").await;
+    // (Every result says so in its body, which shows once a row is open.)
+    timeline_row(&desktop, ".ch-email", "").await;
     desktop
         .click("#timeline .timeline-item.ch-email .row")
         .await

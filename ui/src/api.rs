@@ -15,6 +15,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
 
+    /// The same `invoke`, not awaited: for the panic hook, which cannot wait.
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    fn tauri_invoke_now(cmd: &str, args: JsValue) -> Result<js_sys::Promise, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "event"], js_name = listen)]
     async fn tauri_listen(
         event: &str,
@@ -50,6 +54,16 @@ pub fn on_open_contact(on_id: yew::Callback<i64>) {
         // An ask that came before we listened.
         take();
     });
+}
+
+/// Sends a failure of the UI itself (a panic) to the app's log, without waiting: after a
+/// panic the page's Rust state cannot be trusted to run a future.
+pub fn report_ui_error(message: &str) {
+    let args = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&args, &"message".into(), &message.into());
+    if let Err(e) = tauri_invoke_now("ui_error", args.into()) {
+        web_sys::console::error_1(&e);
+    }
 }
 
 /// Listens to `core-event`; the answer is the function that stops listening.

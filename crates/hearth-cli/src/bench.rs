@@ -122,32 +122,35 @@ async fn analysis(
             "total_seconds": sentiment_s + full_s,
         }));
     }
-    println!(
+    outln!(
         "{} ({contacts} contacts, {interactions} interactions)",
         path.display()
     );
-    println!(
+    outln!(
         "sentiment rescoring   {:>9} interactions scanned, {:>9} changed  {:>7.2} s",
-        sentiment.scanned, sentiment.changed, sentiment_s
+        sentiment.scanned,
+        sentiment.changed,
+        sentiment_s
     );
-    println!(
+    outln!(
         "lead/journey/LTV      {:>9} contacts ({} customers refitted)          {:>7.2} s  ({:.0} contacts/s)",
         full.contacts,
         full.refitted.unwrap_or(0),
         full_s,
         full.contacts as f64 / full_s.max(1e-9)
     );
-    println!(
+    outln!(
         "full rescoring total                                                {:>7.2} s",
         sentiment_s + full_s
     );
-    println!(
+    outln!(
         "incremental pass      {:>9} changed contacts                          {:>7.2} s",
-        incremental.contacts, incremental_s
+        incremental.contacts,
+        incremental_s
     );
-    println!("tiers: {hot} hot, {warm} warm, {cold} cold; {attention} need attention");
+    outln!("tiers: {hot} hot, {warm} warm, {cold} cold; {attention} need attention");
     if let Some(note) = &full.ltv_note {
-        println!("lifetime value: {note}");
+        outln!("lifetime value: {note}");
     }
     Ok(())
 }
@@ -295,28 +298,30 @@ async fn campaign(
             "engine": { "queued": queued, "queue_ms_per_send": queue_ms, "sent": sent, "at_stand_in": at_sim, "deliver_ms_per_send": deliver_ms },
         }));
     }
-    println!(
+    outln!(
         "{} ({contacts} contacts, {interactions} interactions)",
         path.display()
     );
-    println!(
+    outln!(
         "select audience       {:>7} included, {:>6} excluded            {:>7.3} s",
-        preview.count, preview.excluded_count, select_s
+        preview.count,
+        preview.excluded_count,
+        select_s
     );
-    println!(
+    outln!(
         "queue recipients      {:>7} recipients                          {:>7.3} s",
         ids.len(),
         queue_s
     );
-    println!(
+    outln!(
         "select + queue                                                {:>7.3} s",
         select_s + queue_s
     );
-    println!(
+    outln!(
         "engine: queue         {:>7} texts (render, ledger, outbox)     {:>7.3} s  ({queue_ms:.3} ms per send)",
         queued, queue_sends_s
     );
-    println!(
+    outln!(
         "engine: send          {:>7} sent ({at_sim} at the stand-in)        {:>7.3} s  ({deliver_ms:.3} ms per send: queue, POST to the stand-in, settle)",
         sent, deliver_s
     );
@@ -440,26 +445,26 @@ pub async fn run(ctx: &Ctx, cmd: BenchCmd) -> anyhow::Result<()> {
             })).collect::<Vec<_>>(),
         }));
     }
-    println!(
+    outln!(
         "business: {} ({contacts} contacts, {interactions} interactions)",
         path.display()
     );
     match seed_seconds {
-        Some(s) => println!("seed time: {s:.1} s"),
-        None => println!("seed time: (reused an existing file)"),
+        Some(s) => outln!("seed time: {s:.1} s"),
+        None => outln!("seed time: (reused an existing file)"),
     }
-    println!("database size: {:.1} MiB", size as f64 / 1048576.0);
-    println!(
+    outln!("database size: {:.1} MiB", size as f64 / 1048576.0);
+    outln!(
         "{runs} runs each, after one untimed pass over the same requests; sqlite3 = the same SQL \
          in the sqlite3 shell (.timer, user+sys CPU)"
     );
-    println!();
-    println!(
+    outln!();
+    outln!(
         "| query | hearth p50 | hearth p95 | sqlite3 p50 | sqlite3 p95 | ratio p50 | ratio p95 |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    outln!("|---|---|---|---|---|---|---|");
     for r in &rows {
-        println!(
+        outln!(
             "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.2}x | {:.2}x |",
             r.name,
             r.hearth.p50,

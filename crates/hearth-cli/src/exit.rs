@@ -16,6 +16,15 @@ pub const REMOTE: u8 = 5;
 pub struct BadInput(pub String);
 
 pub fn report(err: &anyhow::Error) -> ExitCode {
+    // The reader of our output went away (`hearth sentiment < in | head`): not a failure.
+    let reader_gone = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if reader_gone {
+        return ExitCode::SUCCESS;
+    }
     eprintln!("error: {err}");
     for cause in err.chain().skip(1) {
         eprintln!("  caused by: {cause}");

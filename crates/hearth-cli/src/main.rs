@@ -11,6 +11,17 @@
 //! | 4 | the database file is locked, corrupt, or from a newer Hearth |
 //! | 5 | a mail server, VAPI, Telnyx or the OS keyring failed (unreachable, TLS, login, refused) |
 
+/// `print!` to stdout, ending quietly when the reader has gone (see `output::write_stdout`).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` to stdout, ending quietly when the reader has gone.
+macro_rules! outln {
+    () => { $crate::output::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod bench;
 mod commands;
 mod dates;

@@ -29,8 +29,8 @@ pub fn announce(alerts: &[HotLeadAlert], quiet: Option<QuietHours>) -> anyhow::R
     for m in hot_lead_messages(alerts) {
         let alert = Alert::plain(m.contact_id, &m.summary, &m.body);
         match notifier.deliver(&alert, now, None)? {
-            Delivery::Shown { id } => println!("notified: {} (notification {id})", m.summary),
-            Delivery::Quiet => println!("quiet hours: not notified: {}", m.summary),
+            Delivery::Shown { id } => outln!("notified: {} (notification {id})", m.summary),
+            Delivery::Quiet => outln!("quiet hours: not notified: {}", m.summary),
         }
     }
     Ok(())

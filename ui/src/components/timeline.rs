@@ -220,7 +220,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     { for chips }
                 </div>
             </div>
-            <div id="timeline-status" class="status" data-loading={state.loading.to_string()}>
+            <div id="timeline-status" class="status" data-loading={state.loading.to_string()}
+                data-search={state.search.clone()} data-generation={state.generation.to_string()}>
                 { status }
                 if state.stale {
                     <button id="timeline-fresh" class="link" onclick={on_reload}>{ "New activity: show it" }</button>

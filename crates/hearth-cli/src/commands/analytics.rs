@@ -70,9 +70,11 @@ pub async fn rescore(ctx: &Ctx, args: RescoreArgs) -> anyhow::Result<()> {
     if ctx.json {
         return output::json(&report);
     }
-    println!(
+    outln!(
         "sentiment: {} interactions scanned, {} changed, in {:.2} s",
-        report.scanned, report.changed, report.seconds
+        report.scanned,
+        report.changed,
+        report.seconds
     );
     Ok(())
 }
@@ -104,7 +106,7 @@ pub async fn ltv(ctx: &Ctx, cmd: LtvCmd) -> anyhow::Result<()> {
         return output::json(&report);
     }
     let bg = &report.bgnbd;
-    println!(
+    outln!(
         "as of {}, {} orders in {} ({} in other currencies left out), {} customers",
         report.as_of,
         report.orders_used,
@@ -112,7 +114,7 @@ pub async fn ltv(ctx: &Ctx, cmd: LtvCmd) -> anyhow::Result<()> {
         report.orders_other_currency,
         bg.customers
     );
-    println!(
+    outln!(
         "BG/NBD       r={:.6} alpha={:.6} a={:.6} b={:.6}  log-likelihood {:.4}  ({} iterations{})",
         bg.params.r,
         bg.params.alpha,
@@ -123,13 +125,17 @@ pub async fn ltv(ctx: &Ctx, cmd: LtvCmd) -> anyhow::Result<()> {
         if bg.converged { "" } else { ", NOT converged" }
     );
     match &report.gamma_gamma {
-        Ok(gg) => println!(
+        Ok(gg) => outln!(
             "Gamma-Gamma  p={:.6} q={:.6} v={:.6}  log-likelihood {:.4}  ({} repeat customers)",
-            gg.params.p, gg.params.q, gg.params.v, gg.log_likelihood, gg.customers
+            gg.params.p,
+            gg.params.q,
+            gg.params.v,
+            gg.log_likelihood,
+            gg.customers
         ),
-        Err(why) => println!("Gamma-Gamma  not fitted: {why}"),
+        Err(why) => outln!("Gamma-Gamma  not fitted: {why}"),
     }
-    println!(
+    outln!(
         "\n{:<6} {:<24} {:>6} {:>8} {:>9} {:>9} {:>16} {:>16}",
         "id",
         "contact",
@@ -141,7 +147,7 @@ pub async fn ltv(ctx: &Ctx, cmd: LtvCmd) -> anyhow::Result<()> {
         "CLV 12 months"
     );
     for c in report.contacts.iter().take(a.limit) {
-        println!(
+        outln!(
             "{:<6} {:<24} {:>6} {:>8.3} {:>9.3} {:>9.3} {:>16} {:>16}",
             c.contact_id,
             output::one_line(&c.name, 24),

@@ -74,11 +74,11 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
                 return output::json(&list);
             }
             if list.is_empty() {
-                println!("no businesses yet: `hearth business new NAME` or `hearth demo seed`");
+                outln!("no businesses yet: `hearth business new NAME` or `hearth demo seed`");
             }
             for b in &list {
                 let mark = if b.current { "*" } else { " " };
-                println!(
+                outln!(
                     "{mark} {}  {}  created {}",
                     b.id,
                     b.name,
@@ -96,7 +96,7 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
             if ctx.json {
                 output::json(&serde_json::json!({ "deleted": business, "trash": trashed }))
             } else {
-                println!("moved {business} to {}", trashed.display());
+                outln!("moved {business} to {}", trashed.display());
                 Ok(())
             }
         }
@@ -105,7 +105,7 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
             if ctx.json {
                 output::json(&serde_json::json!({ "business": business, "backup": file }))
             } else {
-                println!("backed up {} to {}", business.name, file.display());
+                outln!("backed up {} to {}", business.name, file.display());
                 Ok(())
             }
         }
@@ -120,13 +120,13 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
                 return output::json(&list);
             }
             if list.is_empty() {
-                println!(
+                outln!(
                     "no backups in {}",
                     registry.data_dir().join("backups").display()
                 );
             }
             for b in &list {
-                println!(
+                outln!(
                     "{}  {:>10} bytes  {}",
                     dates::show(b.modified_at),
                     b.bytes,
@@ -142,7 +142,7 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
                     let n = registry.copy_to(folder).await?;
                     if !ctx.json {
                         let noun = if n == 1 { "business" } else { "businesses" };
-                        println!("copied {n} {noun} to {}", folder.display());
+                        outln!("copied {n} {noun} to {}", folder.display());
                     }
                 }
                 location::choose_data_dir(folder)?;
@@ -159,7 +159,7 @@ pub async fn run(ctx: &Ctx, cmd: BusinessCmd) -> anyhow::Result<()> {
                     "source": located.source,
                 }));
             }
-            println!("{} ({source})", located.dir.display());
+            outln!("{} ({source})", located.dir.display());
             Ok(())
         }
     }
@@ -169,7 +169,7 @@ fn show_one(ctx: &Ctx, business: &Business, verb: &str) -> anyhow::Result<()> {
     if ctx.json {
         output::json(business)
     } else {
-        println!("{verb} {} ({})", business.name, business.id);
+        outln!("{verb} {} ({})", business.name, business.id);
         Ok(())
     }
 }

@@ -146,16 +146,16 @@ async fn dispatch(
             if ctx.json {
                 return output::json(&serde_json::json!({ "id": id }));
             }
-            println!("created campaign {id} ({}), a draft", spec.name);
+            outln!("created campaign {id} ({}), a draft", spec.name);
             print_review(store, &spec, sender, now).await?;
-            println!("launch it with: hearth campaign launch {id}");
+            outln!("launch it with: hearth campaign launch {id}");
             Ok(())
         }
         CampaignCmd::Edit { campaign, spec } => {
             let row = store.find_campaign(&campaign).await?;
             let spec = read_spec(&spec)?;
             campaigns::update(store, row.id, &spec, now).await?;
-            println!("campaign {} updated", row.id);
+            outln!("campaign {} updated", row.id);
             print_review(store, &spec, sender, now).await
         }
         CampaignCmd::Audience(args) => {
@@ -164,12 +164,13 @@ async fn dispatch(
             if ctx.json {
                 return output::json(&preview);
             }
-            println!(
+            outln!(
                 "{} recipients, {} excluded",
-                preview.count, preview.excluded_count
+                preview.count,
+                preview.excluded_count
             );
             for m in &preview.sample {
-                println!(
+                outln!(
                     "  {} ({})",
                     m.name,
                     [m.email.as_deref(), m.phone.as_deref()]
@@ -180,7 +181,7 @@ async fn dispatch(
                 );
             }
             for e in preview.excluded.iter().take(10) {
-                println!("  left out: {} — {}", e.name, e.reason);
+                outln!("  left out: {} — {}", e.name, e.reason);
             }
             Ok(())
         }
@@ -200,26 +201,26 @@ async fn dispatch(
                 return output::json(&previews);
             }
             if let Some(why) = campaigns::exclusion(&spec, &c) {
-                println!("note: {} would be left out: {why}", c.name);
+                outln!("note: {} would be left out: {why}", c.name);
             }
             for (i, p) in previews.iter().enumerate() {
-                println!(
+                outln!(
                     "step {} · {} to {}",
                     i + 1,
                     p.channel,
                     p.to.as_deref().unwrap_or("(no address: skipped)")
                 );
                 if let Some(s) = &p.subject {
-                    println!("subject: {s}");
+                    outln!("subject: {s}");
                 }
-                println!("{}", p.text);
+                outln!("{}", p.text);
                 if let (Some(enc), Some(chars), Some(parts)) = (&p.encoding, p.chars, p.segments) {
-                    println!("({enc}, {chars} characters, {parts} part(s))");
+                    outln!("({enc}, {chars} characters, {parts} part(s))");
                 }
                 if !p.missing.is_empty() {
-                    println!("missing: {}", p.missing.join(", "));
+                    outln!("missing: {}", p.missing.join(", "));
                 }
-                println!();
+                outln!();
             }
             Ok(())
         }
@@ -229,7 +230,7 @@ async fn dispatch(
             if ctx.json {
                 return output::json(&launched);
             }
-            println!(
+            outln!(
                 "{} is {}: {} recipients ({} left out), in {} ms",
                 row.name,
                 launched.status,
@@ -237,7 +238,7 @@ async fn dispatch(
                 launched.excluded,
                 launched.elapsed_ms
             );
-            println!("the app sends it; or run: hearth campaign run --until-done");
+            outln!("the app sends it; or run: hearth campaign run --until-done");
             Ok(())
         }
         CampaignCmd::Pause { campaign } => control(store, &campaign, Control::Pause).await,
@@ -249,12 +250,18 @@ async fn dispatch(
                 return output::json(&list);
             }
             if list.is_empty() {
-                println!("no campaigns yet; start from: hearth campaign example > spec.json");
+                outln!("no campaigns yet; start from: hearth campaign example > spec.json");
             }
             for c in list {
-                println!(
+                outln!(
                     "{:>4}  {:<10} {:<28} {:<6} {:>5} recipients, {:>5} contacted, {:>4} replied",
-                    c.id, c.status, c.name, c.channel, c.recipients, c.contacted, c.replied
+                    c.id,
+                    c.status,
+                    c.name,
+                    c.channel,
+                    c.recipients,
+                    c.contacted,
+                    c.replied
                 );
             }
             Ok(())
@@ -268,14 +275,14 @@ async fn dispatch(
                 return output::json(&d);
             }
             let s = &d.summary;
-            println!(
+            outln!(
                 "{} · {} · {} · {}",
                 s.name,
                 s.kind.label(),
                 s.channel,
                 s.status
             );
-            println!(
+            outln!(
                 "launched {}, completed {}",
                 time(s.launched_at),
                 time(s.completed_at)
@@ -286,11 +293,11 @@ async fn dispatch(
                 .iter()
                 .map(|(k, v)| format!("{k} {v}"))
                 .collect();
-            println!("{} recipients: {}", r.recipients, counts.join(", "));
+            outln!("{} recipients: {}", r.recipients, counts.join(", "));
             for (step, channel, n) in &r.sent_by_step {
-                println!("  step {} ({channel}): {n} sent", step + 1);
+                outln!("  step {} ({channel}): {n} sent", step + 1);
             }
-            println!(
+            outln!(
                 "contacted {}, replied {}, inbound calls {}, conversions {} ({}), provider cost ${:.2}",
                 r.contacted,
                 r.replied,
@@ -300,10 +307,10 @@ async fn dispatch(
                 r.cost_micros as f64 / 1e6
             );
             if let Some(w) = &d.waiting {
-                println!("waiting: {w}");
+                outln!("waiting: {w}");
             }
             if let Some(e) = &d.last_error {
-                println!("last error: {e}");
+                outln!("last error: {e}");
             }
             Ok(())
         }
@@ -311,16 +318,16 @@ async fn dispatch(
             let row = store.find_campaign(&campaign).await?;
             let rows = campaigns::recipients(store, row.id).await?;
             match csv.as_deref() {
-                Some("-") => print!("{}", campaigns::recipients_csv(&rows)?),
+                Some("-") => out!("{}", campaigns::recipients_csv(&rows)?),
                 Some(path) => {
                     std::fs::write(path, campaigns::recipients_csv(&rows)?)
                         .map_err(|e| BadInput(format!("cannot write {path}: {e}")))?;
-                    println!("{} recipients written to {path}", rows.len());
+                    outln!("{} recipients written to {path}", rows.len());
                 }
                 None if ctx.json => return output::json(&rows),
                 None => {
                     for r in rows {
-                        println!(
+                        outln!(
                             "{:<24} {:<10} step {} {:<6} {:<28} {}",
                             r.name,
                             r.status,
@@ -341,7 +348,7 @@ async fn dispatch(
 async fn control(store: &Store, key: &str, action: Control) -> anyhow::Result<()> {
     let row = store.find_campaign(key).await?;
     let status = campaigns::control(store, row.id, action, now_ms()).await?;
-    println!("{} is {status}", row.name);
+    outln!("{} is {status}", row.name);
     Ok(())
 }
 
@@ -352,36 +359,37 @@ async fn print_review(
     now: i64,
 ) -> anyhow::Result<()> {
     let r = campaigns::review(store, spec, sender, now).await?;
-    println!(
+    outln!(
         "audience: {} recipients, {} excluded",
-        r.audience.count, r.audience.excluded_count
+        r.audience.count,
+        r.audience.excluded_count
     );
     for (i, p) in r.previews.iter().enumerate() {
         let to = p.to.as_deref().unwrap_or("-");
-        println!("step {} ({}) to {to}:", i + 1, p.channel);
+        outln!("step {} ({}) to {to}:", i + 1, p.channel);
         if let Some(s) = &p.subject {
-            println!("  subject: {s}");
+            outln!("  subject: {s}");
         }
         for line in p.text.lines() {
-            println!("  | {line}");
+            outln!("  | {line}");
         }
         if let (Some(enc), Some(parts)) = (&p.encoding, p.segments) {
-            println!("  ({enc}, {parts} part(s))");
+            outln!("  ({enc}, {parts} part(s))");
         }
     }
     for m in r.missing.iter().take(5) {
-        println!("missing for {}: {}", m.name, m.variables.join(", "));
+        outln!("missing for {}: {}", m.name, m.variables.join(", "));
     }
-    println!(
+    outln!(
         "estimated provider cost: ${:.2} ({})",
         r.cost_estimate_micros as f64 / 1e6,
         r.cost_note
     );
     for w in &r.warnings {
-        println!("warning: {w}");
+        outln!("warning: {w}");
     }
     for e in &r.errors {
-        println!("cannot launch: {e}");
+        outln!("cannot launch: {e}");
     }
     Ok(())
 }
@@ -429,7 +437,7 @@ async fn engine(store: &Store, sender: &Sender, args: RunArgs) -> anyhow::Result
             tokio::time::sleep(Duration::from_millis(args.idle_ms.max(50))).await;
         }
     }
-    println!(
+    outln!(
         "queued {}, sent {}, failed {}, confirmed after a crash {}, sent again (never arrived) {}, replied {}, opted out {}",
         totals.queued,
         totals.sent,

@@ -113,7 +113,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
                 return output::json(&contacts);
             }
             for c in &contacts {
-                println!(
+                outln!(
                     "{:>7}  {}  {}  {}",
                     c.id,
                     output::cell(&c.name, 24),
@@ -130,15 +130,19 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
                 return output::json(&pairs);
             }
             if pairs.is_empty() {
-                println!("no probable duplicates");
+                outln!("no probable duplicates");
             }
             for p in &pairs {
-                println!(
+                outln!(
                     "{:.2}  #{} {}  ~  #{} {}",
-                    p.score, p.a.id, p.a.name, p.b.id, p.b.name
+                    p.score,
+                    p.a.id,
+                    p.a.name,
+                    p.b.id,
+                    p.b.name
                 );
                 for r in &p.reasons {
-                    println!("        {r}");
+                    outln!("        {r}");
                 }
             }
             Ok(())
@@ -150,7 +154,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
             if ctx.json {
                 return output::json(&m);
             }
-            println!(
+            outln!(
                 "merged #{} into #{} {}: {} identities, {} interactions, {} orders, {} deals, {} tasks moved (undo: hearth contact unmerge {})",
                 m.merged_id, m.kept.id, m.kept.name, m.identities, m.interactions, m.orders, m.deals, m.tasks, m.merge_id
             );
@@ -162,7 +166,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
                 return output::json(&tags);
             }
             for (tag, n) in tags {
-                println!("{tag:<24} {n}");
+                outln!("{tag:<24} {n}");
             }
             Ok(())
         }
@@ -184,7 +188,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
             if ctx.json {
                 return output::json(&now);
             }
-            println!("{}", now.join(", "));
+            outln!("{}", now.join(", "));
             Ok(())
         }
         ContactCmd::Unmerge { merge_id } => {
@@ -192,9 +196,10 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: ContactCmd) -> anyho
             if ctx.json {
                 return output::json(&c);
             }
-            println!(
+            outln!(
                 "merge {merge_id} undone: #{} {} stands on its own again",
-                c.id, c.name
+                c.id,
+                c.name
             );
             Ok(())
         }
@@ -224,13 +229,13 @@ fn print_one(ctx: &Ctx, c: &ContactSummary) -> anyhow::Result<()> {
     if ctx.json {
         return output::json(c);
     }
-    println!("#{} {}", c.id, c.name);
-    println!("  status:   {}", c.status);
+    outln!("#{} {}", c.id, c.name);
+    outln!("  status:   {}", c.status);
     if let Some(company) = &c.company {
-        println!("  company:  {company}");
+        outln!("  company:  {company}");
     }
     for i in &c.identities {
-        println!("  {:<8}  {}", format!("{}:", i.kind), i.value);
+        outln!("  {:<8}  {}", format!("{}:", i.kind), i.value);
     }
     Ok(())
 }

@@ -78,9 +78,13 @@ pub async fn run(ctx: &Ctx, cmd: DemoCmd) -> anyhow::Result<()> {
             "seconds": seconds,
         }));
     }
-    println!(
+    outln!(
         "seeded {} ({}): {} contacts, {} interactions, {} orders in {seconds:.1} s",
-        business.name, business.id, report.contacts, report.interactions, report.orders
+        business.name,
+        business.id,
+        report.contacts,
+        report.interactions,
+        report.orders
     );
     Ok(())
 }

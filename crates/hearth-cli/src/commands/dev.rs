@@ -49,14 +49,14 @@ pub async fn run(ctx: &Ctx, cmd: DevCmd) -> anyhow::Result<()> {
     let sim = Sim::start_on(addr, cfg)
         .await
         .map_err(|e| BadInput(format!("cannot serve on {addr}: {e}")))?;
-    println!("VAPI stand-in:   {}  key {vapi_key}", sim.vapi_base());
-    println!(
+    outln!("VAPI stand-in:   {}  key {vapi_key}", sim.vapi_base());
+    outln!(
         "  assistant id {}  phone number id {}",
         sim.our_vapi_assistant_id(),
         sim.our_vapi_phone_number_id()
     );
-    println!("Telnyx stand-in: {}  key {telnyx_key}", sim.telnyx_base());
-    println!("  our number {}", sim.our_telnyx_number());
+    outln!("Telnyx stand-in: {}  key {telnyx_key}", sim.telnyx_base());
+    outln!("  our number {}", sim.our_telnyx_number());
     if a.connect {
         let store = open_store(ctx).await?;
         let vapi = ProviderSettings {
@@ -89,13 +89,13 @@ pub async fn run(ctx: &Ctx, cmd: DevCmd) -> anyhow::Result<()> {
         )
         .await?;
         store.close().await;
-        println!(
+        outln!(
             "The current business now polls it every 10 s (run the app, or `hearth sync vapi`)."
         );
     } else {
-        println!("Point a business at it: hearth dev provider-sim --connect, or Settings → Calls and texts.");
+        outln!("Point a business at it: hearth dev provider-sim --connect, or Settings → Calls and texts.");
     }
-    println!(
+    outln!(
         "New calls and texts arrive every {} s. Ctrl-C stops.",
         DEV_TICK.as_secs()
     );

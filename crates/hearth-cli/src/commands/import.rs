@@ -106,19 +106,25 @@ fn print_report(ctx: &Ctx, report: &OrderImportReport) -> anyhow::Result<()> {
     }
     let (orders, contacts) = (&report.counts.orders, &report.counts.contacts);
     if report.dry_run {
-        println!("Dry run, nothing was written.");
+        outln!("Dry run, nothing was written.");
     }
-    println!(
+    outln!(
         "{}: {} orders from source {:?}",
-        report.file, report.rows, report.source
+        report.file,
+        report.rows,
+        report.source
     );
-    println!(
+    outln!(
         "  orders:   {} new, {} updated, {} unchanged",
-        orders.new, orders.updated, orders.unchanged
+        orders.new,
+        orders.updated,
+        orders.unchanged
     );
-    println!(
+    outln!(
         "  contacts: {} created, {} matched, {} emails or phones added to matched contacts",
-        contacts.created, contacts.matched, contacts.identities_added
+        contacts.created,
+        contacts.matched,
+        contacts.identities_added
     );
     Ok(())
 }

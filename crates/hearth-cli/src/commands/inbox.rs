@@ -20,12 +20,12 @@ pub async fn run(ctx: &Ctx, args: InboxArgs) -> anyhow::Result<()> {
         return output::json(&entries);
     }
     if entries.is_empty() {
-        println!("nobody is waiting for an answer");
+        outln!("nobody is waiting for an answer");
     }
     for e in &entries {
         // Missed calls have only a summary: headline() shows it.
         let text = e.latest.headline();
-        println!(
+        outln!(
             "waiting since {}  {}  {:>2} msg  {}  {}",
             dates::show(e.waiting_since),
             output::cell(&e.contact_name, 20),

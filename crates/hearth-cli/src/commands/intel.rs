@@ -86,23 +86,23 @@ pub async fn analyze(ctx: &Ctx, args: AnalyzeArgs) -> anyhow::Result<()> {
             "alerts": report.alerts,
         }));
     }
-    println!(
+    outln!(
         "analysed {} contacts in {:.2} s: {hot} hot, {warm} warm, {cold} cold; {attention} need attention",
         report.contacts,
         report.elapsed_ms as f64 / 1000.0
     );
     if let (Some(n), Some(c)) = (report.refitted, &report.currency) {
-        println!("lifetime value: model refitted on {n} customers ({c})");
+        outln!("lifetime value: model refitted on {n} customers ({c})");
     }
     if let Some(note) = &report.ltv_note {
-        println!("lifetime value: {note}");
+        outln!("lifetime value: {note}");
     }
     const SHOWN: usize = 10;
     for a in report.alerts.iter().take(SHOWN) {
-        println!("{}", alert_line(a));
+        outln!("{}", alert_line(a));
     }
     if report.alerts.len() > SHOWN {
-        println!(
+        outln!(
             "... and {} more hot-lead alerts (hearth leads --tier hot lists them all)",
             report.alerts.len() - SHOWN
         );
@@ -168,10 +168,10 @@ pub async fn leads(ctx: &Ctx, args: LeadsArgs) -> anyhow::Result<()> {
         return output::json(&list);
     }
     if list.is_empty() {
-        println!("no contacts match");
+        outln!("no contacts match");
     }
     for c in &list {
-        println!(
+        outln!(
             "{:>7}  {:>3} {:<4}  {}  {}",
             c.id,
             c.score.map_or("-".into(), |s| s.to_string()),
@@ -200,30 +200,30 @@ pub async fn context(ctx: &Ctx, args: ContextArgs) -> anyhow::Result<()> {
 }
 
 fn print_context(c: &CustomerContext) {
-    println!("{}", c.summary);
-    println!();
-    println!("  contact:  #{} {}", c.contact_id, c.name);
+    outln!("{}", c.summary);
+    outln!();
+    outln!("  contact:  #{} {}", c.contact_id, c.name);
     if let Some(co) = &c.company {
-        println!("  company:  {co}");
+        outln!("  company:  {co}");
     }
-    println!("  status:   {}", c.status);
+    outln!("  status:   {}", c.status);
     for e in &c.emails {
-        println!("  email:    {e}");
+        outln!("  email:    {e}");
     }
     for p in &c.phones {
-        println!("  phone:    {p}");
+        outln!("  phone:    {p}");
     }
     if let (Some(score), Some(tier)) = (c.score, c.tier) {
-        println!("  score:    {score} ({})", tier.as_str());
+        outln!("  score:    {score} ({})", tier.as_str());
     }
     if let Some(stage) = c.stage {
-        println!("  stage:    {}", stage.label());
+        outln!("  stage:    {}", stage.label());
     }
     if let Some(next) = &c.next_action {
-        println!("  next:     {next}");
+        outln!("  next:     {next}");
     }
     for d in &c.open_deals {
-        println!(
+        outln!(
             "  deal:     {} — {} {} ({}%)",
             d.title,
             super::analytics::money(d.value_minor as f64, &d.currency),
@@ -237,10 +237,10 @@ fn print_context(c: &CustomerContext) {
             .and_then(chrono::DateTime::from_timestamp_millis)
             .map(|d| format!(" (due {})", d.format("%Y-%m-%d")))
             .unwrap_or_default();
-        println!("  task:     {}{due}", t.title);
+        outln!("  task:     {}{due}", t.title);
     }
     if !c.notes.is_empty() {
-        println!("  notes:    {}", output::one_line(&c.notes, 100));
+        outln!("  notes:    {}", output::one_line(&c.notes, 100));
     }
 }
 
@@ -274,7 +274,7 @@ pub async fn weights(ctx: &Ctx, args: WeightsArgs) -> anyhow::Result<()> {
         return output::json(&w);
     }
     for (key, points) in w.entries() {
-        println!("{key:<20} {points:>4}");
+        outln!("{key:<20} {points:>4}");
     }
     Ok(())
 }
@@ -307,7 +307,7 @@ pub async fn setting(ctx: &Ctx, args: SettingArgs) -> anyhow::Result<()> {
         );
     }
     for (k, v) in shown {
-        println!("{k:<14} {v}");
+        outln!("{k:<14} {v}");
     }
     Ok(())
 }

@@ -154,7 +154,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
             if ctx.json {
                 return output::json(&account);
             }
-            println!(
+            outln!(
                 "added mail account {} ({}:{} {}); password stored in the OS keyring",
                 account.name,
                 account.imap.host,
@@ -182,10 +182,10 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                 );
             }
             if accounts.is_empty() {
-                println!("no mail account yet: hearth mail add-account --help");
+                outln!("no mail account yet: hearth mail add-account --help");
             }
             for a in &accounts {
-                println!(
+                outln!(
                     "{}  {}@{}:{} ({})  {}",
                     a.name,
                     a.username,
@@ -195,7 +195,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                     a.addresses.join(", ")
                 );
                 for f in folders.iter().filter(|f| f.account_id == a.id) {
-                    println!(
+                    outln!(
                         "  {:<16} {:<7} {} of {} stored{}",
                         f.name,
                         f.state,
@@ -215,11 +215,13 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
             if ctx.json {
                 return output::json(&report);
             }
-            println!(
+            outln!(
                 "logged in to {}:{} as {}",
-                account.imap.host, account.imap.port, account.username
+                account.imap.host,
+                account.imap.port,
+                account.username
             );
-            println!("{report}");
+            outln!("{report}");
         }
         MailCmd::Sync(args) => {
             let recovered = store.recover_outbox().await?;
@@ -229,9 +231,12 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
             let sent =
                 mail::send::process_outbox(store, &secrets, &hearth_core::events::NoEvents).await?;
             if sent != Default::default() {
-                println!(
+                outln!(
                     "outbox: {} sent, {} waiting to retry, {} failed, {} unknown",
-                    sent.sent, sent.retrying, sent.failed, sent.unknown
+                    sent.sent,
+                    sent.retrying,
+                    sent.failed,
+                    sent.unknown
                 );
             }
             let accounts = match &args.name {
@@ -270,7 +275,7 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                             continue;
                         }
                         for f in &summary.folders {
-                            println!(
+                            outln!(
                                 "{}/{}: {} fetched, {} new, {} on server{} ({:.2} s)",
                                 summary.account,
                                 f.folder,
@@ -318,18 +323,18 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                 return output::json(&item);
             }
             match item.state.as_str() {
-                "sent" => println!(
+                "sent" => outln!(
                     "sent (outbox {}, interaction {})",
                     item.id,
                     item.interaction_id.unwrap_or(0)
                 ),
-                "pending" => println!(
+                "pending" => outln!(
                     "queued (outbox {}): {}; it goes out with the next sync",
                     item.id,
                     item.last_error.as_deref().unwrap_or("not sent yet")
                 ),
                 state => {
-                    println!(
+                    outln!(
                         "{state} (outbox {}): {}",
                         item.id,
                         item.last_error.as_deref().unwrap_or("")
@@ -343,10 +348,10 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
                 return output::json(&items);
             }
             if items.is_empty() {
-                println!("the outbox is empty");
+                outln!("the outbox is empty");
             }
             for i in &items {
-                println!(
+                outln!(
                     "{:>5}  {:<8} {:<6} {:<10} attempts {}  {}",
                     i.id,
                     i.state,
@@ -361,11 +366,11 @@ async fn run_on(ctx: &Ctx, store: &hearth_core::Store, cmd: MailCmd) -> anyhow::
             store.retry_outbox(id).await?;
             mail::send::process_outbox(store, &secrets, &hearth_core::events::NoEvents).await?;
             let item = store.outbox_item(id).await?;
-            println!("{} (outbox {})", item.state, item.id);
+            outln!("{} (outbox {})", item.state, item.id);
         }
         MailCmd::RemoveAccount { name } => {
             mail::remove_account(store, &secrets, &name).await?;
-            println!("removed mail account {name}");
+            outln!("removed mail account {name}");
         }
     }
     Ok(())

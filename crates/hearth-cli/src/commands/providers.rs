@@ -153,9 +153,10 @@ pub async fn provider_cmd(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
                 if ctx.json {
                     return output::json(&account);
                 }
-                println!(
+                outln!(
                     "{} set up at {} (key in the OS keyring)",
-                    account.provider, account.base_url
+                    account.provider,
+                    account.base_url
                 );
                 Ok(())
             }
@@ -165,24 +166,24 @@ pub async fn provider_cmd(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
                     return output::json(&accounts);
                 }
                 if accounts.is_empty() {
-                    println!("no provider yet: hearth provider set --help");
+                    outln!("no provider yet: hearth provider set --help");
                 }
                 for a in accounts {
                     let last = a.last_sync_at.map(time).unwrap_or_else(|| "never".into());
-                    println!("{:<7} {}  last sync {last}", a.provider, a.base_url);
+                    outln!("{:<7} {}  last sync {last}", a.provider, a.base_url);
                     if let Some(e) = a.last_error {
                         let retry = a
                             .retry_at
                             .map(|t| format!(" (retrying at {})", time(t)))
                             .unwrap_or_default();
-                        println!("        error: {e}{retry}");
+                        outln!("        error: {e}{retry}");
                     }
                 }
                 Ok(())
             }
             ProviderCmd::Remove { provider: name } => {
                 providers::remove(&store, &secrets, provider(&name)?).await?;
-                println!("removed {name}");
+                outln!("removed {name}");
                 Ok(())
             }
         }
@@ -230,7 +231,7 @@ pub async fn sync(ctx: &Ctx, args: SyncArgs) -> anyhow::Result<()> {
                 Some(first) => format!(", {} unreadable (first: {first})", r.rejected),
                 None => String::new(),
             };
-            println!(
+            outln!(
                 "{feed}: {} received, {} new or changed, {} new contacts, {} opt-outs, {} sends confirmed{rejected}",
                 r.received, r.written, r.contacts_created, r.opt_outs, r.reconciled
             );
@@ -259,8 +260,8 @@ async fn deliver(
         return output::json(&item);
     }
     match item.state.as_str() {
-        "sent" => println!("sent (outbox {})", item.id),
-        "pending" => println!(
+        "sent" => outln!("sent (outbox {})", item.id),
+        "pending" => outln!(
             "queued (outbox {}){}",
             item.id,
             item.last_error
@@ -268,7 +269,7 @@ async fn deliver(
                 .unwrap_or_default()
         ),
         state => {
-            println!(
+            outln!(
                 "{state} (outbox {}): {}",
                 item.id,
                 item.last_error.unwrap_or_default()
@@ -338,10 +339,10 @@ pub async fn optouts(ctx: &Ctx, args: OptOutArgs) -> anyhow::Result<()> {
             return output::json(&rows);
         }
         if rows.is_empty() {
-            println!("nobody has opted out");
+            outln!("nobody has opted out");
         }
         for o in rows {
-            println!(
+            outln!(
                 "{:<8} {:<16} {:<12} {:<14} {}",
                 o.channel,
                 o.address,

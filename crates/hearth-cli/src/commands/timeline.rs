@@ -57,11 +57,11 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
         return output::json(&page);
     }
     if page.items.is_empty() {
-        println!("nothing on the timeline matches");
+        outln!("nothing on the timeline matches");
     }
     for item in &page.items {
         let text = item.headline();
-        println!(
+        outln!(
             "{}  {}  {}  {}  {}",
             dates::show(item.occurred_at),
             output::cell(item.channel.as_str(), 8),
@@ -71,7 +71,7 @@ pub async fn run(ctx: &Ctx, args: TimelineArgs) -> anyhow::Result<()> {
         );
     }
     if let Some(next) = page.next {
-        println!("more: --after {}", next.key);
+        outln!("more: --after {}", next.key);
     }
     Ok(())
 }

@@ -363,7 +363,24 @@ impl Store {
         })
     }
 
+    /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock first, waiting for
+    /// another writer up to the busy timeout. A plain (deferred) transaction that reads and
+    /// then writes fails at once with SQLITE_BUSY when another connection wrote in between,
+    /// without waiting at all: under load a mail sync racing the analysis failed that way
+    /// ("database error while trying to reconcile the outbox").
     pub(crate) async fn begin(
+        &self,
+        action: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::query(action))
+    }
+
+    /// A read-only transaction: one snapshot for reads that must agree, taking no lock
+    /// that would hold up a writer.
+    pub(crate) async fn begin_read(
         &self,
         action: &'static str,
     ) -> Result<Transaction<'static, Sqlite>, StoreError> {

@@ -220,7 +220,7 @@ impl Store {
     /// out.
     pub async fn intel_facts(&self, ids: &[i64]) -> Result<Vec<RawFacts>, StoreError> {
         let json = ids_json(ids);
-        let mut tx = self.begin("read facts to analyse").await?;
+        let mut tx = self.begin_read("read facts to analyse").await?;
         let contacts = sqlx::query!(
             r#"SELECT c.id AS "id!: i64", c.name, c.status, c.notes != '' AS "has_notes!: bool",
                       c.time_zone, co.name AS "company?", c.merged_into IS NOT NULL AS "merged!: bool",

@@ -10,7 +10,7 @@ impl Store {
     pub async fn contact_profile(&self, id: i64) -> Result<ContactProfile, StoreError> {
         let contact = self.contact(id).await?;
         let id = contact.id;
-        let mut tx = self.begin("read a contact profile").await?;
+        let mut tx = self.begin_read("read a contact profile").await?;
         let notes = sqlx::query_scalar!("SELECT notes FROM contacts WHERE id = ?", id)
             .fetch_one(&mut *tx)
             .await
