@@ -104,6 +104,36 @@ fn a_good_csv_lands_on_the_right_contacts_and_importing_it_again_changes_nothing
          1004|1710115200000|2050|USD|refunded|[]"
     );
 
+    // Each order is on its customer's timeline, with its lines for the details.
+    let page: Value =
+        serde_json::from_str(&desk.ok(&["--json", "timeline", "--channel", "order"], None))
+            .unwrap();
+    let items: Vec<(String, String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["contact_name"].as_str().unwrap().to_owned(),
+                i["subject"].as_str().unwrap().to_owned(),
+                i["body"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("Cy Park", "Order 1004", "20.50 USD (refunded)"),
+        ("Cy Park", "Order 1003: Sencha", "1500 JPY (pending)"),
+        ("Bob Stone", "Order 1002: Oven", "1250.00 USD (completed)"),
+        (
+            "Ann Lee",
+            "Order 1001: Stand mixer",
+            "129.99 USD (completed)",
+        ),
+    ]
+    .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+    assert_eq!(items, want, "newest first");
+    assert_eq!(page["items"][1]["metadata"]["items"][0]["qty"], 3);
+
     let before = dump(&desk);
     let again = desk.ok(&["import", "orders", &good], None);
     assert!(again.contains("0 new, 0 updated, 4 unchanged"), "{again}");

@@ -463,10 +463,7 @@ fn order_items(metadata: &serde_json::Value) -> Html {
             <thead><tr><th>{ "Item" }</th><th>{ "Qty" }</th><th>{ "Price" }</th></tr></thead>
             <tbody>
             { for items.iter().map(|line| {
-                let name = line.get("name").and_then(|n| n.as_str()).unwrap_or("(no name)");
-                let qty = line.get("qty").and_then(|q| q.as_f64()).map(|q| q.to_string()).unwrap_or_default();
-                let price = line.get("price_minor").and_then(|p| p.as_i64())
-                    .map(|p| format::money(p, currency)).unwrap_or_default();
+                let (name, qty, price) = format::order_line(line, currency);
                 html! { <tr><td>{ name }</td><td>{ qty }</td><td>{ price }</td></tr> }
             }) }
             </tbody>

@@ -6,21 +6,27 @@
 //! when nobody owns it yet. Orders are upserted on `(source, external_id)` and counted as
 //! new, updated or unchanged, so importing a file a second time writes nothing.
 //!
+//! Each new or changed order is also a timeline item (channel `order`, from the customer),
+//! keyed `order:<external id>` under the order's source, so a changed order updates its
+//! item instead of adding one. An unchanged order that has no item yet (imported by an
+//! older Hearth) gets one, so importing the file again fills in the timeline.
+//!
 //! Set-based where it is easy: lookups and the order upsert are one statement each over
 //! JSON arrays (`json_each`), as in the mail batch; only new contacts cost statements per
 //! row.
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_types::{ContactStatus, IdentityKind};
+use hearth_types::{Channel, ContactStatus, Direction, IdentityKind};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::{Sqlite, Transaction};
 
 use super::contacts::{add_contact_tx, insert_identity_tx};
+use super::interactions::upsert_interactions_tx;
 use super::{Store, StoreError};
-use crate::domain::NewContact;
-use crate::imports::OrderRecord;
+use crate::domain::{NewContact, NewInteraction, NewOrder};
+use crate::imports::{currency_exponent, OrderRecord};
 use crate::now_ms;
 
 /// Orders by what an import did to them.
@@ -99,12 +105,14 @@ pub(crate) async fn import_orders_tx(
 ) -> Result<OrderImportCounts, StoreError> {
     let mut counts = OrderImportCounts::default();
     let stored = stored_orders_tx(tx, records).await?;
+    let on_timeline = order_items_tx(tx, records).await?;
     let (mut emails, mut phones) = identity_owners_tx(tx, records).await?;
 
     let mut created: HashSet<i64> = HashSet::new();
     let mut matched: HashSet<i64> = HashSet::new();
     let mut by_name: HashMap<String, i64> = HashMap::new();
     let mut writes = Vec::new();
+    let mut timeline = Vec::new();
     for record in records {
         let customer = &record.customer;
         let order = &record.order;
@@ -189,8 +197,12 @@ pub(crate) async fn import_orders_tx(
         });
         if same {
             counts.orders.unchanged += 1;
+            if !on_timeline.contains(&(order.source.clone(), order_item_id(order))) {
+                timeline.push(order_item(contact_id, order));
+            }
             continue;
         }
+        timeline.push(order_item(contact_id, order));
         if stored.contains_key(&key) {
             counts.orders.updated += 1;
         } else {
@@ -234,7 +246,82 @@ pub(crate) async fn import_orders_tx(
         .await
         .map_err(StoreError::query("write imported orders"))?;
     }
+    if !timeline.is_empty() {
+        upsert_interactions_tx(tx, &timeline).await?;
+    }
     Ok(counts)
+}
+
+/// The timeline key of an order's item, under the order's source.
+fn order_item_id(order: &NewOrder) -> String {
+    format!("order:{}", order.external_id)
+}
+
+/// An order as a timeline item: "Order 1042: Water heater and 2 more", its total and
+/// status, and the order's lines for the item's details.
+fn order_item(contact_id: i64, order: &NewOrder) -> NewInteraction {
+    // Files name a line's product in different ways; the first name found is used.
+    let names: Vec<&str> = order
+        .items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|line| {
+            ["name", "title", "product", "description", "sku"]
+                .iter()
+                .find_map(|key| line.get(*key).and_then(Value::as_str))
+        })
+        .collect();
+    let what = match names.as_slice() {
+        [] => String::new(),
+        [one] => format!(": {one}"),
+        [first, rest @ ..] => format!(": {first} and {} more", rest.len()),
+    };
+    let places = currency_exponent(&order.currency).unwrap_or(2);
+    let total = order.total_minor as f64 / 10f64.powi(places as i32);
+    NewInteraction {
+        contact_id: Some(contact_id),
+        subject: Some(format!("Order {}{what}", order.external_id)),
+        body: Some(format!(
+            "{total:.prec$} {} ({})",
+            order.currency,
+            order.status,
+            prec = places as usize
+        )),
+        metadata: json!({
+            "order_id": order.external_id,
+            "total_minor": order.total_minor,
+            "currency": order.currency,
+            "status": order.status,
+            "items": order.items,
+        }),
+        ..NewInteraction::new(
+            Channel::Order,
+            Direction::Inbound,
+            order.placed_at,
+            order.source.clone(),
+            order_item_id(order),
+        )
+    }
+}
+
+/// Which of the records' orders already have a timeline item: (source, item key).
+async fn order_items_tx(
+    tx: &mut Transaction<'static, Sqlite>,
+    records: &[OrderRecord],
+) -> Result<HashSet<(String, String)>, StoreError> {
+    let ids: Vec<String> = records.iter().map(|r| order_item_id(&r.order)).collect();
+    let ids = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+    let rows = sqlx::query!(
+        r#"SELECT source, source_id FROM interactions
+           WHERE channel = 'order' AND source_account = ''
+             AND source_id IN (SELECT value FROM json_each(?1))"#,
+        ids
+    )
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(StoreError::query("look up imported orders' timeline items"))?;
+    Ok(rows.into_iter().map(|r| (r.source, r.source_id)).collect())
 }
 
 /// The stored orders with the same `(source, external_id)` as the records.
@@ -391,6 +478,65 @@ mod tests {
             record("5", None, None, Some("Dee")),
             record("6", None, None, Some("dee")),
         ]
+    }
+
+    async fn order_items(store: &Store) -> Vec<hearth_types::TimelineItem> {
+        let request = hearth_types::TimelineRequest {
+            channels: vec![Channel::Order],
+            limit: Some(500),
+            ..Default::default()
+        };
+        store.timeline(&request).await.unwrap().items
+    }
+
+    #[tokio::test]
+    async fn orders_are_timeline_items_kept_in_step_with_the_order() {
+        let (store, ann, _) = seeded().await;
+        let mut records = vec![record("1", Some("ann@example.com"), None, None)];
+        records[0].order.items = json!([
+            { "title": "Green tea", "quantity": 2, "price": "4.50" },
+            { "title": "Teapot", "quantity": 1, "price": "3.50" }
+        ]);
+        store.import_orders(&records, false).await.unwrap();
+        let items = order_items(&store).await;
+        assert_eq!(items.len(), 1);
+        let item = &items[0];
+        assert_eq!(
+            (item.contact_id, item.direction, item.occurred_at),
+            (Some(ann), Direction::Inbound, 1_700_000_000_000)
+        );
+        assert_eq!(
+            item.subject.as_deref(),
+            Some("Order 1: Green tea and 1 more")
+        );
+        assert_eq!(item.body.as_deref(), Some("12.50 USD (completed)"));
+        assert_eq!(item.metadata["items"], records[0].order.items);
+        assert_eq!(item.metadata["total_minor"], 1250);
+
+        // The same file again: nothing new. A changed order updates its item.
+        store.import_orders(&records, false).await.unwrap();
+        assert_eq!(order_items(&store).await.len(), 1);
+        records[0].order.status = "refunded".into();
+        let counts = store.import_orders(&records, false).await.unwrap();
+        assert_eq!(counts.orders.updated, 1);
+        let items = order_items(&store).await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].body.as_deref(), Some("12.50 USD (refunded)"));
+
+        // A dry run writes no item.
+        let other = vec![record("9", Some("ann@example.com"), None, None)];
+        store.import_orders(&other, true).await.unwrap();
+        assert_eq!(order_items(&store).await.len(), 1);
+
+        // An order stored without an item (an older Hearth's import) gets one when its
+        // file is imported again, though the order itself is unchanged.
+        sqlx::query("DELETE FROM interactions WHERE channel = 'order'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let counts = store.import_orders(&records, false).await.unwrap();
+        assert_eq!(counts.orders.unchanged, 1);
+        assert_eq!(order_items(&store).await.len(), 1);
     }
 
     #[tokio::test]
