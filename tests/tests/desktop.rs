@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use hearth_core::Registry;
-use hearth_e2e::demo_business;
 use hearth_e2e::desktop::Desktop;
+use hearth_e2e::{demo_business, hearth, workspace_root};
 use hearth_types::{Channel, TimelineRequest};
 
 const DEMO_NAME: &str = "Brightside Home Services (demo)";
@@ -1013,5 +1013,94 @@ async fn general_settings_save_region_and_interval_and_move_the_data_folder() {
         .unwrap();
     assert_eq!(copy.count_interactions().await.unwrap(), interactions);
     assert_eq!(copy.region().code(), "GB");
+    desktop.close().await.unwrap();
+}
+
+/// Opens the order item whose subject starts with `subject` and returns its lines' text
+/// (one string per table row, cells joined by " | ").
+async fn order_lines(desktop: &Desktop, subject: &str) -> Vec<String> {
+    let opened = desktop
+        .js(&format!(
+            "const row = Array.from(document.querySelectorAll('#timeline .timeline-item.ch-order'))
+               .find(e => e.innerText.includes({subject:?}));
+             if (!row) return false;
+             row.querySelector('.row').click();
+             return true;"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(opened, serde_json::json!(true), "no order row {subject:?}");
+    let started = Instant::now();
+    loop {
+        let open = desktop
+            .js("const e = document.querySelector('.timeline-item.open'); return e ? e.innerText : ''")
+            .await
+            .unwrap();
+        if open.as_str().is_some_and(|t| t.contains(subject)) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{subject:?} did not open: {open}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let lines = desktop
+        .js(
+            "return Array.from(document.querySelectorAll('.timeline-item.open .order-items tr'))
+               .map(tr => Array.from(tr.cells).map(c => c.innerText.trim()).join(' | '))",
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(lines).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_orders_show_on_the_timeline_with_their_lines() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = hearth(data.path(), args);
+        assert!(
+            out.status.success(),
+            "hearth {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["business", "new", "Kitchen Shop"]);
+    let fixtures = workspace_root().join("tests/fixtures/orders");
+    for file in ["good.csv", "opencart.json"] {
+        run(&["import", "orders", fixtures.join(file).to_str().unwrap()]);
+    }
+
+    let desktop = Desktop::start(data.path()).await.unwrap();
+    desktop.wait_for("#timeline-status").await.unwrap();
+    desktop
+        .click("#channel-filter [data-channel='order']")
+        .await
+        .unwrap();
+    desktop
+        .wait_for_text("#timeline-status", |t| t.starts_with("6 shown"))
+        .await
+        .unwrap();
+    // OpenCart's line (name, quantity, price as written) in rand; the CSV's in yen.
+    assert_eq!(
+        order_lines(&desktop, "Order 12345: Kettle").await,
+        vec![
+            "Item | Qty | Price",
+            "Kettle | 1 | ZAR 1,299.99",
+            "Total | ZAR 1,299.99"
+        ]
+    );
+    assert_eq!(
+        order_lines(&desktop, "Order 1003: Sencha").await,
+        vec!["Item | Qty | Price", "Sencha | 3 | ", "Total | JPY 1,500"]
+    );
+    let body = desktop
+        .js("return document.querySelector('.timeline-item.open').innerText")
+        .await
+        .unwrap();
+    let body = body.as_str().unwrap();
+    assert!(body.contains("1500 JPY (pending)"), "{body}");
+    desktop.screenshot("52-imported-order").await.unwrap();
     desktop.close().await.unwrap();
 }
