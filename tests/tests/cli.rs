@@ -30,6 +30,13 @@ fn fails(data: &Path, args: &[&str], code: i32) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(code), "hearth {args:?}: {stderr}");
     assert!(stderr.starts_with("error:"), "a clear message: {stderr}");
+    // A cause is printed once: never one the lines above already say.
+    let lines: Vec<&str> = stderr.lines().collect();
+    for (n, line) in lines.iter().enumerate().skip(1) {
+        if let Some(cause) = line.trim().strip_prefix("caused by: ") {
+            assert!(!lines[..n].iter().any(|l| l.contains(cause)), "{stderr}");
+        }
+    }
     assert!(out.stdout.is_empty(), "nothing on stdout when failing");
     stderr
 }

@@ -25,9 +25,16 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if reader_gone {
         return ExitCode::SUCCESS;
     }
-    eprintln!("error: {err}");
+    let message = err.to_string();
+    eprintln!("error: {message}");
+    // A cause the message already quotes is not repeated.
+    let mut said = message;
     for cause in err.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            eprintln!("  caused by: {text}");
+            said.push_str(&text);
+        }
     }
     ExitCode::from(code(err))
 }

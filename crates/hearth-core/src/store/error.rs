@@ -74,7 +74,9 @@ pub enum StoreError {
         #[source]
         source: hearth_types::ParseEnumError,
     },
-    #[error("database error while trying to {action}")]
+    /// SQLite's own words are part of the message: a status panel or a log line shows one
+    /// message, and "database is locked" is the part a person can act on.
+    #[error("database error while trying to {action}: {source}")]
     Query {
         action: &'static str,
         #[source]
@@ -112,5 +114,22 @@ fn sqlite_code(err: &sqlx::Error) -> Option<i64> {
     match err {
         sqlx::Error::Database(db) => db.code().and_then(|c| c.parse().ok()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_error_says_what_was_being_done_and_what_sqlite_said() {
+        let e = StoreError::query("reconcile the outbox")(sqlx::Error::RowNotFound);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "database error while trying to reconcile the outbox: {}",
+                sqlx::Error::RowNotFound
+            )
+        );
     }
 }
