@@ -5,18 +5,7 @@ use hearth_types::CommandError;
 
 pub fn from_store(e: StoreError) -> CommandError {
     let message = e.to_string();
-    if !matches!(
-        e,
-        StoreError::NotFound { .. }
-            | StoreError::Missing { .. }
-            | StoreError::Invalid(_)
-            | StoreError::IdentityTaken { .. }
-            | StoreError::Exists { .. }
-    ) {
-        // Not the user's doing: keep it in the log as well as on the screen.
-        tracing::warn!(error = %message, "a database call failed");
-    }
-    match e {
+    let error = match e {
         StoreError::NotFound { .. } | StoreError::Missing { .. } => CommandError::NotFound(message),
         StoreError::Invalid(_) | StoreError::IdentityTaken { .. } | StoreError::Exists { .. } => {
             CommandError::BadInput(message)
@@ -25,7 +14,12 @@ pub fn from_store(e: StoreError) -> CommandError {
         | StoreError::Corrupt { .. }
         | StoreError::SchemaTooNew { .. } => CommandError::Database(message),
         _ => CommandError::Internal(message),
+    };
+    if let CommandError::Database(message) | CommandError::Internal(message) = &error {
+        // Not the user's doing: keep it in the log as well as on the screen.
+        tracing::warn!(error = %message, "a database call failed");
     }
+    error
 }
 
 pub fn from_business(e: BusinessError) -> CommandError {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use crate::corpus::OWNER;
-use crate::{binary, MailServer, SecretService};
+use crate::{MailServer, SecretService};
 
 pub struct Desk {
     pub data: tempfile::TempDir,
@@ -27,11 +27,8 @@ impl Desk {
 
     /// `hearth ARGS` on this desk, not yet started.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(binary("hearth"));
-        cmd.args(args)
-            .env("HEARTH_DATA_DIR", self.data.path())
-            .env_remove("HEARTH_BUSINESS")
-            .envs(self.keyring.env());
+        let mut cmd = crate::hearth_command(self.data.path());
+        cmd.args(args).envs(self.keyring.env());
         cmd
     }
 

@@ -72,6 +72,17 @@ pub fn hearth(data_dir: &Path, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run hearth: {e}"))
 }
 
+/// Runs the `hearth` CLI on a data folder; it must succeed. Its stdout.
+pub fn hearth_ok(data_dir: &Path, args: &[&str]) -> String {
+    let out = hearth(data_dir, args);
+    assert!(
+        out.status.success(),
+        "hearth {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("hearth writes UTF-8")
+}
+
 /// The `hearth` command on `data_dir`, for a test that runs it its own way.
 pub fn hearth_command(data_dir: &Path) -> Command {
     let mut command = Command::new(binary("hearth"));

@@ -5,18 +5,8 @@
 
 use std::path::Path;
 
-use hearth_e2e::{hearth, hearth_command};
+use hearth_e2e::{hearth, hearth_command, hearth_ok as ok};
 use serde_json::Value;
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = hearth(data, args);
-    assert!(
-        out.status.success(),
-        "hearth {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn json(data: &Path, args: &[&str]) -> Value {
     let mut all = vec!["--json"];

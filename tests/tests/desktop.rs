@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use hearth_core::Registry;
 use hearth_e2e::desktop::Desktop;
-use hearth_e2e::{demo_business, hearth, workspace_root};
+use hearth_e2e::{demo_business, hearth_ok, workspace_root};
 use hearth_types::{Channel, TimelineRequest};
 
 const DEMO_NAME: &str = "Brightside Home Services (demo)";
@@ -1058,14 +1058,7 @@ async fn order_lines(desktop: &Desktop, subject: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn imported_orders_show_on_the_timeline_with_their_lines() {
     let data = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = hearth(data.path(), args);
-        assert!(
-            out.status.success(),
-            "hearth {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let run = |args: &[&str]| hearth_ok(data.path(), args);
     run(&["business", "new", "Kitchen Shop"]);
     let fixtures = workspace_root().join("tests/fixtures/orders");
     for file in ["good.csv", "opencart.json"] {

@@ -13,7 +13,7 @@ use hearth_core::mail::convert::parse;
 use hearth_core::Registry;
 use hearth_e2e::corpus::{self, OWNER};
 use hearth_e2e::desktop::Desktop;
-use hearth_e2e::{hearth, MailServer, SecretService};
+use hearth_e2e::{hearth_ok, MailServer, SecretService};
 use hearth_types::IdentityKind;
 
 /// Brings an element to the middle of the window, clear of the sticky header.
@@ -179,12 +179,7 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
     let server = MailServer::start().unwrap();
     let keyring = SecretService::start().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let out = hearth(data.path(), &["business", "new", "Shop"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    hearth_ok(data.path(), &["business", "new", "Shop"]);
 
     let generated = corpus::mailbox(40, 11);
     let folder = |name: &str| -> Vec<Vec<u8>> {
@@ -508,12 +503,7 @@ async fn settings_add_an_account_sync_it_and_reply_from_the_inbox() {
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_with_nothing_connected_refuses_plain_text_to_another_machine() {
     let data = tempfile::tempdir().unwrap();
-    let out = hearth(data.path(), &["business", "new", "Shop"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    hearth_ok(data.path(), &["business", "new", "Shop"]);
     let dark = [("GTK_THEME".to_owned(), "Adwaita:dark".to_owned())];
     let desktop = Desktop::start_with_env(data.path(), &dark).await.unwrap();
     desktop.wait_for("#timeline-status").await.unwrap();

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use hearth_e2e::desktop::Desktop;
-use hearth_e2e::{hearth, SecretService};
+use hearth_e2e::{hearth_ok, SecretService};
 use hearth_provider_sim::{Sim, SimConfig};
 
 async fn fill(desktop: &Desktop, css: &str, text: &str) {
@@ -73,12 +73,7 @@ async fn connect_both_providers_see_calls_and_texts_and_send_from_the_app() {
     .unwrap();
     let keyring = SecretService::start().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let out = hearth(data.path(), &["business", "new", "Shop"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    hearth_ok(data.path(), &["business", "new", "Shop"]);
     let desktop = Desktop::start_with_env(data.path(), &keyring.env())
         .await
         .unwrap();
